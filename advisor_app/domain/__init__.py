@@ -1,0 +1,1 @@
+"""Pure domain rules: value types, validation, enums. Imports nothing else of ours."""

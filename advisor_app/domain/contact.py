@@ -1,0 +1,83 @@
+"""Phone numbers, e-mail addresses, postcodes and birth years as a Danish form expects them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from advisor_app.domain.errors import N_, ValidationError
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def clean_phone(value: str | None) -> str | None:
+    """Danish numbers (8 digits, optional +45) as ``12 34 56 78``; others kept as +CC digits."""
+    raw = (value or "").strip()
+    if not raw:
+        return None
+    if re.search(r"[^\d\s+()./-]", raw):
+        raise ValidationError(
+            N_("A phone number may contain digits, spaces and + only."), field="phone"
+        )
+    digits = re.sub(r"\D", "", raw)
+    international = raw.startswith("+") or raw.startswith("00")
+    if raw.startswith("00"):
+        digits = digits[2:]
+    if international and digits.startswith("45"):
+        digits, international = digits[2:], False
+    if not international:
+        if len(digits) != 8:
+            raise ValidationError(N_("A Danish phone number has 8 digits."), field="phone")
+        return " ".join(digits[i : i + 2] for i in range(0, 8, 2))
+    if not 6 <= len(digits) <= 15:
+        raise ValidationError(
+            N_("A foreign phone number has 6 to 15 digits after +."), field="phone"
+        )
+    return "+" + digits
+
+
+def clean_email(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if len(text) > 254 or not _EMAIL.match(text):
+        raise ValidationError(N_("The e-mail address is not valid."), field="email")
+    return text
+
+
+def clean_postcode(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{4}", text) or int(text) < 800:
+        raise ValidationError(N_("A Danish postcode has 4 digits (0800-9999)."), field="postcode")
+    return text
+
+
+def check_birth_year(
+    year: int | None, *, field: str = "birth_year", today: date | None = None
+) -> int | None:
+    if year is None:
+        return None
+    this_year = (today or date.today()).year
+    if not this_year - 125 <= year <= this_year:
+        raise ValidationError(
+            N_("The birth year must be between {low} and {high}."),
+            low=this_year - 125,
+            high=this_year,
+            field=field,
+        )
+    return year
+
+
+def age_in_years(birth_year: int | None, today: date | None = None) -> int | None:
+    """Age as far as a birth year tells (the age reached this year)."""
+    if birth_year is None:
+        return None
+    return (today or date.today()).year - birth_year
+
+
+def is_child(birth_year: int | None, today: date | None = None) -> bool:
+    """Child relatives (børn som pårørende) need age-appropriate handling: under 18."""
+    age = age_in_years(birth_year, today)
+    return age is not None and age < 18

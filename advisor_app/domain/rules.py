@@ -1,0 +1,55 @@
+"""Small rules about consents, actions and relations that the services and the UI share."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from advisor_app.domain.enums import ActionStatus, ConsentStatus
+from advisor_app.domain.errors import N_, ValidationError
+
+MAX_CARE_HOURS_A_WEEK = 168
+MAX_SESSION_MINUTES = 8 * 60
+
+
+def consent_status(
+    given_on: date, expires_on: date | None, withdrawn_at: datetime | None, today: date
+) -> ConsentStatus:
+    """Whether a consent (samtykke) is in force on ``today``."""
+    if withdrawn_at is not None and withdrawn_at.date() <= today:
+        return ConsentStatus.WITHDRAWN
+    if given_on > today:
+        return ConsentStatus.NOT_YET
+    if expires_on is not None and expires_on < today:
+        return ConsentStatus.EXPIRED
+    return ConsentStatus.ACTIVE
+
+
+def is_overdue(status: ActionStatus, due_on: date | None, today: date) -> bool:
+    return status is ActionStatus.OPEN and due_on is not None and due_on < today
+
+
+def check_care_hours(hours: float | None) -> float | None:
+    if hours is None:
+        return None
+    if not 0 <= hours <= MAX_CARE_HOURS_A_WEEK:
+        raise ValidationError(
+            N_("Hours of care a week must be between 0 and {limit}."),
+            limit=MAX_CARE_HOURS_A_WEEK,
+            field="hours_per_week",
+        )
+    return round(float(hours), 1)
+
+
+def check_period(start: date | None, end: date | None, *, field: str = "end") -> None:
+    if start is not None and end is not None and end < start:
+        raise ValidationError(N_("The end date is before the start date."), field=field)
+
+
+def check_duration(minutes: int) -> int:
+    if not 1 <= minutes <= MAX_SESSION_MINUTES:
+        raise ValidationError(
+            N_("The duration must be between 1 and {limit} minutes."),
+            limit=MAX_SESSION_MINUTES,
+            field="duration",
+        )
+    return minutes

@@ -1,0 +1,1 @@
+"""SQLAlchemy storage: typed models, the Database object, migrations."""

@@ -1,0 +1,312 @@
+"""The tables. Types are decided once in ``Base.type_annotation_map``; constraint names come
+from the naming convention so migrations are deterministic on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+from advisor_app.domain.enums import (
+    ActionStatus,
+    AuditAction,
+    Condition,
+    ConsentMethod,
+    ConsentScope,
+    EmploymentStatus,
+    Language,
+    LegalFramework,
+    ParticipantKind,
+    Purpose,
+    RelationType,
+    Role,
+    SessionForm,
+)
+from advisor_app.persistence.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        str: String(255),
+        enum.Enum: Enum(
+            enum.Enum,
+            native_enum=False,
+            create_constraint=True,
+            length=40,
+            values_callable=lambda members: [m.value for m in members],
+            validate_strings=True,
+        ),
+    }
+
+
+class Versioned:
+    """Optimistic concurrency: an UPDATE whose version no longer matches fails (ConflictError)."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class Advisor(Base):
+    __tablename__ = "advisor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class CitizenCondition(Base):
+    __tablename__ = "citizen_condition"
+
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("citizen.id", ondelete="CASCADE"), primary_key=True
+    )
+    condition: Mapped[Condition] = mapped_column(primary_key=True)
+
+
+class Citizen(Versioned, Base):
+    """The person cared for (nærtstående, borger)."""
+
+    __tablename__ = "citizen"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    cpr: Mapped[str | None] = mapped_column(String(10), unique=True)
+    birth_date: Mapped[date | None]
+    birth_year: Mapped[int | None]
+    legal_framework: Mapped[LegalFramework]
+    search_key: Mapped[str] = mapped_column(String(400), index=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    conditions: Mapped[list[CitizenCondition]] = relationship(
+        cascade="all, delete-orphan", order_by=CitizenCondition.condition
+    )
+    relations: Mapped[list[CareRelation]] = relationship(back_populates="citizen")
+
+
+class Relative(Versioned, Base):
+    """The person the advisor supports (pårørende), adult or child."""
+
+    __tablename__ = "relative"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sort_name: Mapped[str] = mapped_column(String(200), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    postcode: Mapped[str | None] = mapped_column(String(4))
+    birth_year: Mapped[int | None]
+    language: Mapped[Language]
+    employment: Mapped[EmploymentStatus]
+    interests: Mapped[str | None] = mapped_column(Text)
+    search_key: Mapped[str] = mapped_column(String(800))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    relations: Mapped[list[CareRelation]] = relationship(back_populates="relative")
+
+
+class CareRelation(Versioned, Base):
+    """Relative <-> citizen, designated by the citizen (relation)."""
+
+    __tablename__ = "care_relation"
+    __table_args__ = (
+        UniqueConstraint("relative_id", "citizen_id"),
+        CheckConstraint(
+            "hours_per_week IS NULL OR (hours_per_week >= 0 AND hours_per_week <= 168)",
+            name="hours",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relative_id: Mapped[int] = mapped_column(
+        ForeignKey("relative.id", ondelete="CASCADE"), index=True
+    )
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("citizen.id", ondelete="CASCADE"), index=True
+    )
+    relation_type: Mapped[RelationType]
+    hours_per_week: Mapped[float | None] = mapped_column(Float)
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    designated_by_citizen: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    relative: Mapped[Relative] = relationship(back_populates="relations")
+    citizen: Mapped[Citizen] = relationship(back_populates="relations")
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="relation", order_by="Consent.given_on"
+    )
+
+
+class Consent(Versioned, Base):
+    """What the citizen lets the municipality share with this relative (samtykke)."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relation_id: Mapped[int] = mapped_column(
+        ForeignKey("care_relation.id", ondelete="CASCADE"), index=True
+    )
+    scope: Mapped[ConsentScope]
+    method: Mapped[ConsentMethod]
+    given_on: Mapped[date]
+    expires_on: Mapped[date | None]
+    withdrawn_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+
+    relation: Mapped[CareRelation] = relationship(back_populates="consents")
+
+
+class Case(Base):
+    """A relative's course with the advisor (forløb): opened, closed; retention counts from closure."""
+
+    __tablename__ = "advice_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relative_id: Mapped[int] = mapped_column(
+        ForeignKey("relative.id", ondelete="CASCADE"), index=True
+    )
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisor.id"))
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+session_topic = Table(
+    "session_topic",
+    Base.metadata,
+    Column("session_id", ForeignKey("advisory_session.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topic.id"), primary_key=True, index=True),
+)
+
+
+class Topic(Base):
+    """A session topic, seeded from the two policies' goals and themes; data, not code."""
+
+    __tablename__ = "topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    label_da: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AdvisorySession(Versioned, Base):
+    """A meeting (vejledningssamtale). Anonymous ones (SEL § 10 stk. 2) have no case."""
+
+    __tablename__ = "advisory_session"
+    __table_args__ = (
+        CheckConstraint("duration_minutes > 0 AND duration_minutes <= 480", name="duration"),
+        CheckConstraint("anonymous OR case_id IS NOT NULL", name="case_unless_anonymous"),
+        CheckConstraint("NOT anonymous OR case_id IS NULL", name="anonymous_no_case"),
+        Index("ix_advisory_session_started_at", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("advice_case.id", ondelete="CASCADE"), index=True
+    )
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisor.id"))
+    started_at: Mapped[datetime]
+    duration_minutes: Mapped[int]
+    form: Mapped[SessionForm]
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+    topics: Mapped[list[Topic]] = relationship(secondary=session_topic, order_by=Topic.sort_order)
+    participants: Mapped[list[Participant]] = relationship(cascade="all, delete-orphan")
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="session", cascade="all, delete-orphan"
+    )
+
+
+class Participant(Base):
+    """Who came: a registered relative, the citizen, or someone described in words."""
+
+    __tablename__ = "session_participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("advisory_session.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ParticipantKind]
+    relative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("relative.id", ondelete="CASCADE"), index=True
+    )
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"))
+    description: Mapped[str | None] = mapped_column(String(200))
+
+
+class Action(Versioned, Base):
+    """A follow-up agreed in a session (aftale, opfølgning)."""
+
+    __tablename__ = "follow_up_action"
+    __table_args__ = (Index("ix_follow_up_action_open_due", "status", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("advisory_session.id", ondelete="CASCADE"), index=True
+    )
+    description: Mapped[str] = mapped_column(String(500))
+    due_on: Mapped[date | None]
+    status: Mapped[ActionStatus]
+    completed_at: Mapped[datetime | None]
+
+    session: Mapped[AdvisorySession] = relationship(back_populates="actions")
+
+
+class AuditEvent(Base):
+    """One row for every read, search, create, change, export, print and delete of personal
+    data, written in the same transaction as the work (Datatilsynet, GDPR art. 9)."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisor.id"))
+    username: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role]
+    purpose: Mapped[Purpose]
+    action: Mapped[AuditAction]
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[int | None] = mapped_column(index=True)
+    relative_id: Mapped[int | None] = mapped_column(index=True)
+    search_term: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(String(200))

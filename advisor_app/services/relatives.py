@@ -1,0 +1,570 @@
+"""Relatives (pårørende), the citizens they care for, their relations and consents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import and_, case, delete, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from advisor_app.domain.actor import Actor
+from advisor_app.domain.contact import age_in_years, is_child
+from advisor_app.domain.enums import ActionStatus, AuditAction
+from advisor_app.domain.errors import N_, ValidationError
+from advisor_app.domain.text import fold, search_key, search_tokens
+from advisor_app.persistence.database import Database, utcnow
+from advisor_app.persistence.models import (
+    Action,
+    AdvisorySession,
+    CareRelation,
+    Case,
+    Citizen,
+    CitizenCondition,
+    Consent,
+    Relative,
+)
+from advisor_app.services import audit, validation
+from advisor_app.services.common import (
+    check_version,
+    conflicts_as_errors,
+    get_or_404,
+    like_pattern,
+)
+from advisor_app.services.dto import (
+    CitizenId,
+    CitizenInput,
+    CitizenView,
+    ConsentInput,
+    ConsentView,
+    RelationInput,
+    RelativeDetail,
+    RelativeId,
+    RelativeInput,
+    RelativeRow,
+    SearchResult,
+)
+from advisor_app.services.views import action_view, citizen_view, consent_view, relation_view
+
+SEARCH_LIMIT = 500
+ENTITY = "relative"
+
+
+def relative_search_key(relative: Relative) -> str:
+    return search_key(relative.name, relative.phone, relative.email)
+
+
+def sort_name(name: str) -> str:
+    return fold(name)[:200]
+
+
+def _apply_relative(target: Relative, data: RelativeInput) -> None:
+    target.name = data.name
+    target.sort_name = sort_name(data.name)
+    target.phone = data.phone
+    target.email = data.email
+    target.postcode = data.postcode
+    target.birth_year = data.birth_year
+    target.language = data.language
+    target.employment = data.employment
+    target.interests = data.interests
+    target.search_key = relative_search_key(target)
+    target.updated_at = utcnow()
+
+
+def _apply_citizen(session: Session, target: Citizen, clean: validation.CleanCitizen) -> None:
+    if clean.cpr_digits is not None:
+        clash = session.scalar(
+            select(Citizen.id).where(Citizen.cpr == clean.cpr_digits, Citizen.id != target.id)
+        )
+        if clash is not None:
+            raise ValidationError(
+                N_("This CPR number is already registered for another citizen."), field="cpr"
+            )
+    target.name = clean.name
+    target.cpr = clean.cpr_digits
+    target.birth_date = clean.birth_date
+    target.birth_year = clean.birth_year
+    target.legal_framework = clean.data.legal_framework
+    target.search_key = search_key(clean.name)
+    target.updated_at = utcnow()
+    wanted = list(dict.fromkeys(clean.data.conditions))
+    target.conditions = [c for c in target.conditions if c.condition in wanted]
+    have = {c.condition for c in target.conditions}
+    target.conditions.extend(CitizenCondition(condition=c) for c in wanted if c not in have)
+
+
+def _new_consent(relation_id: int | None, data: ConsentInput) -> Consent:
+    consent = Consent(
+        scope=data.scope,
+        method=data.method,
+        given_on=data.given_on,
+        expires_on=data.expires_on,
+        note=data.note,
+        recorded_at=utcnow(),
+    )
+    if relation_id is not None:
+        consent.relation_id = relation_id
+    return consent
+
+
+def _open_action_counts(
+    session: Session, relative_ids: Sequence[int], today: date
+) -> dict[int, tuple[int, int]]:
+    if not relative_ids:
+        return {}
+    stmt = (
+        select(
+            Case.relative_id,
+            func.count(Action.id),
+            func.sum(case((Action.due_on < today, 1), else_=0)),
+        )
+        .join(AdvisorySession, AdvisorySession.case_id == Case.id)
+        .join(Action, Action.session_id == AdvisorySession.id)
+        .where(Case.relative_id.in_(relative_ids), Action.status == ActionStatus.OPEN)
+        .group_by(Case.relative_id)
+    )
+    return {rid: (int(n), int(late or 0)) for rid, n, late in session.execute(stmt)}
+
+
+def _citizen_names(session: Session, relative_ids: Sequence[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    if not relative_ids:
+        return names
+    stmt = (
+        select(CareRelation.relative_id, Citizen.name)
+        .join(Citizen, Citizen.id == CareRelation.citizen_id)
+        .where(CareRelation.relative_id.in_(relative_ids))
+        .order_by(CareRelation.relative_id, Citizen.name)
+    )
+    for rid, name in session.execute(stmt):
+        names.setdefault(rid, []).append(name)
+    return names
+
+
+class RelativeService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # ---- reading ------------------------------------------------------------------------
+    def search(self, actor: Actor, query: str, *, limit: int = SEARCH_LIMIT) -> SearchResult:
+        """Relatives whose name, phone, e-mail or citizen's name holds every word of ``query``
+        (Danish folding: "Soren" finds "Søren"). Logged with the search term."""
+        actor.require_personal_data()
+        today = date.today()
+        conditions = []
+        for token in search_tokens(query):
+            pattern = like_pattern(token)
+            citizen_match = exists().where(
+                CareRelation.relative_id == Relative.id,
+                Citizen.id == CareRelation.citizen_id,
+                Citizen.search_key.like(pattern, escape="\\"),
+            )
+            conditions.append(or_(Relative.search_key.like(pattern, escape="\\"), citizen_match))
+        where = and_(*conditions) if conditions else None
+        with self._db.begin() as session:
+            count_stmt = select(func.count(Relative.id))
+            page_stmt = select(
+                Relative.id, Relative.name, Relative.phone, Relative.postcode, Relative.birth_year
+            ).order_by(Relative.sort_name, Relative.id)
+            if where is not None:
+                count_stmt = count_stmt.where(where)
+                page_stmt = page_stmt.where(where)
+            total = session.scalar(count_stmt) or 0
+            page = session.execute(page_stmt.limit(limit)).all()
+            ids = [r.id for r in page]
+            citizens = _citizen_names(session, ids)
+            counts = _open_action_counts(session, ids, today)
+            audit.record(session, actor, AuditAction.SEARCH, ENTITY, search_term=query.strip())
+            rows = tuple(
+                RelativeRow(
+                    id=RelativeId(r.id),
+                    name=r.name,
+                    phone=r.phone,
+                    postcode=r.postcode,
+                    citizens=", ".join(citizens.get(r.id, [])),
+                    is_child=is_child(r.birth_year, today),
+                    open_actions=counts.get(r.id, (0, 0))[0],
+                    overdue_actions=counts.get(r.id, (0, 0))[1],
+                )
+                for r in page
+            )
+        return SearchResult(rows=rows, total=total, query=query)
+
+    def get(self, actor: Actor, relative_id: int) -> RelativeDetail:
+        actor.require_personal_data()
+        with self._db.begin() as session:
+            detail = self._detail(session, relative_id)
+            audit.record(
+                session,
+                actor,
+                AuditAction.READ,
+                ENTITY,
+                entity_id=relative_id,
+                relative_id=relative_id,
+            )
+            return detail
+
+    def find_citizens(
+        self, actor: Actor, query: str, *, limit: int = 50
+    ) -> tuple[CitizenView, ...]:
+        actor.require_personal_data()
+        tokens = search_tokens(query)
+        with self._db.begin() as session:
+            stmt = select(Citizen).options(selectinload(Citizen.conditions)).order_by(Citizen.name)
+            for token in tokens:
+                stmt = stmt.where(Citizen.search_key.like(like_pattern(token), escape="\\"))
+            found = tuple(citizen_view(c) for c in session.scalars(stmt.limit(limit)))
+            audit.record(session, actor, AuditAction.SEARCH, "citizen", search_term=query.strip())
+            return found
+
+    def _detail(self, session: Session, relative_id: int) -> RelativeDetail:
+        today = date.today()
+        relative = session.scalar(
+            select(Relative)
+            .where(Relative.id == relative_id)
+            .options(
+                selectinload(Relative.relations)
+                .selectinload(CareRelation.citizen)
+                .selectinload(Citizen.conditions),
+                selectinload(Relative.relations).selectinload(CareRelation.consents),
+            )
+        )
+        if relative is None:
+            get_or_404(session, Relative, relative_id, "relative")
+            raise AssertionError("unreachable")
+        open_case = session.scalar(
+            select(Case.opened_at)
+            .where(Case.relative_id == relative_id, Case.closed_at.is_(None))
+            .order_by(Case.opened_at.desc())
+            .limit(1)
+        )
+        actions = session.scalars(
+            select(Action)
+            .join(AdvisorySession, AdvisorySession.id == Action.session_id)
+            .join(Case, Case.id == AdvisorySession.case_id)
+            .where(Case.relative_id == relative_id, Action.status == ActionStatus.OPEN)
+            .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
+        ).all()
+        session_count = session.scalar(
+            select(func.count(AdvisorySession.id))
+            .join(Case, Case.id == AdvisorySession.case_id)
+            .where(Case.relative_id == relative_id)
+        )
+        relations = sorted(relative.relations, key=lambda r: (r.citizen.name, r.id))
+        return RelativeDetail(
+            id=RelativeId(relative.id),
+            version=relative.version,
+            name=relative.name,
+            phone=relative.phone,
+            email=relative.email,
+            postcode=relative.postcode,
+            birth_year=relative.birth_year,
+            age=age_in_years(relative.birth_year, today),
+            is_child=is_child(relative.birth_year, today),
+            language=relative.language,
+            employment=relative.employment,
+            interests=relative.interests,
+            relations=tuple(relation_view(r, today) for r in relations),
+            open_actions=tuple(action_view(a, today, relative.id, relative.name) for a in actions),
+            case_opened_at=open_case,
+            session_count=int(session_count or 0),
+        )
+
+    # ---- writing ------------------------------------------------------------------------
+    def register(
+        self,
+        actor: Actor,
+        relative: RelativeInput,
+        citizen: CitizenInput | None = None,
+        relation: RelationInput | None = None,
+        consents: Sequence[ConsentInput] = (),
+        *,
+        citizen_id: int | None = None,
+    ) -> RelativeDetail:
+        """Register a relative, optionally with the citizen they care for (new, or an existing
+        one by ``citizen_id``), the relation and the consents given: all or nothing."""
+        actor.require_personal_data()
+        today = date.today()
+        clean_relative = validation.relative(relative)
+        clean_citizen = validation.citizen(citizen) if citizen is not None else None
+        has_citizen = clean_citizen is not None or citizen_id is not None
+        if has_citizen and relation is None:
+            raise ValidationError(
+                N_("Choose how the relative is related to the citizen."), field="relation_type"
+            )
+        clean_relation = (
+            validation.relation(relation) if relation is not None and has_citizen else None
+        )
+        clean_consents = [validation.consent(c, today) for c in consents] if has_citizen else []
+        with self._db.begin() as session:
+            row = Relative(created_at=utcnow())
+            _apply_relative(row, clean_relative)
+            session.add(row)
+            session.flush()
+            audit.record(
+                session, actor, AuditAction.CREATE, ENTITY, entity_id=row.id, relative_id=row.id
+            )
+            if has_citizen and clean_relation is not None:
+                self._link(
+                    session, actor, row, clean_citizen, citizen_id, clean_relation, clean_consents
+                )
+            session.flush()
+            return self._detail(session, row.id)
+
+    def update(
+        self, actor: Actor, relative_id: int, version: int, data: RelativeInput
+    ) -> RelativeDetail:
+        actor.require_personal_data()
+        clean = validation.relative(data)
+        with self._db.begin() as session, conflicts_as_errors():
+            row = get_or_404(session, Relative, relative_id, "relative")
+            check_version(row.version, version)
+            _apply_relative(row, clean)
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                AuditAction.UPDATE,
+                ENTITY,
+                entity_id=relative_id,
+                relative_id=relative_id,
+            )
+            return self._detail(session, relative_id)
+
+    def add_relation(
+        self,
+        actor: Actor,
+        relative_id: int,
+        relation: RelationInput,
+        citizen: CitizenInput | None = None,
+        consents: Sequence[ConsentInput] = (),
+        *,
+        citizen_id: int | None = None,
+    ) -> RelativeDetail:
+        actor.require_personal_data()
+        if citizen is None and citizen_id is None:
+            raise ValidationError(N_("Choose or register the citizen."), field="citizen_name")
+        today = date.today()
+        clean_citizen = validation.citizen(citizen) if citizen is not None else None
+        clean_relation = validation.relation(relation)
+        clean_consents = [validation.consent(c, today) for c in consents]
+        with self._db.begin() as session:
+            row = get_or_404(session, Relative, relative_id, "relative")
+            self._link(
+                session, actor, row, clean_citizen, citizen_id, clean_relation, clean_consents
+            )
+            session.flush()
+            return self._detail(session, relative_id)
+
+    def _link(
+        self,
+        session: Session,
+        actor: Actor,
+        relative: Relative,
+        clean_citizen: validation.CleanCitizen | None,
+        citizen_id: int | None,
+        relation: RelationInput,
+        consents: Sequence[ConsentInput],
+    ) -> None:
+        if citizen_id is not None:
+            citizen = get_or_404(session, Citizen, citizen_id, "citizen")
+        else:
+            assert clean_citizen is not None
+            citizen = None
+            if clean_citizen.cpr_digits is not None:
+                citizen = session.scalar(
+                    select(Citizen).where(Citizen.cpr == clean_citizen.cpr_digits)
+                )
+                if citizen is not None and fold(citizen.name) != fold(clean_citizen.name):
+                    raise ValidationError(
+                        N_(
+                            "This CPR number is already registered for a citizen with another name."
+                        ),
+                        field="cpr",
+                    )
+            if citizen is None:
+                citizen = Citizen(created_at=utcnow())
+                _apply_citizen(session, citizen, clean_citizen)
+                session.add(citizen)
+                session.flush()
+                audit.record(
+                    session,
+                    actor,
+                    AuditAction.CREATE,
+                    "citizen",
+                    entity_id=citizen.id,
+                    relative_id=relative.id,
+                )
+        duplicate = session.scalar(
+            select(CareRelation.id).where(
+                CareRelation.relative_id == relative.id, CareRelation.citizen_id == citizen.id
+            )
+        )
+        if duplicate is not None:
+            raise ValidationError(
+                N_("The relative is already related to this citizen."), field="citizen_name"
+            )
+        link = CareRelation(
+            relative_id=relative.id,
+            citizen_id=citizen.id,
+            relation_type=relation.relation_type,
+            hours_per_week=relation.hours_per_week,
+            starts_on=relation.starts_on,
+            ends_on=relation.ends_on,
+            designated_by_citizen=relation.designated_by_citizen,
+        )
+        session.add(link)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            AuditAction.CREATE,
+            "care_relation",
+            entity_id=link.id,
+            relative_id=relative.id,
+        )
+        for item in consents:
+            consent = _new_consent(link.id, item)
+            session.add(consent)
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                AuditAction.CREATE,
+                "consent",
+                entity_id=consent.id,
+                relative_id=relative.id,
+            )
+
+    def update_citizen(
+        self,
+        actor: Actor,
+        citizen_id: int,
+        version: int,
+        data: CitizenInput,
+        *,
+        relative_id: int | None = None,
+    ) -> CitizenView:
+        actor.require_personal_data()
+        clean = validation.citizen(data)
+        with self._db.begin() as session, conflicts_as_errors():
+            citizen = session.scalar(
+                select(Citizen)
+                .where(Citizen.id == citizen_id)
+                .options(selectinload(Citizen.conditions))
+            )
+            if citizen is None:
+                get_or_404(session, Citizen, citizen_id, "citizen")
+                raise AssertionError("unreachable")
+            check_version(citizen.version, version)
+            _apply_citizen(session, citizen, clean)
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                AuditAction.UPDATE,
+                "citizen",
+                entity_id=citizen_id,
+                relative_id=relative_id,
+            )
+            return citizen_view(citizen)
+
+    def update_relation(
+        self, actor: Actor, relation_id: int, version: int, data: RelationInput
+    ) -> RelativeDetail:
+        actor.require_personal_data()
+        clean = validation.relation(data)
+        with self._db.begin() as session, conflicts_as_errors():
+            link = get_or_404(session, CareRelation, relation_id, "relation")
+            check_version(link.version, version)
+            link.relation_type = clean.relation_type
+            link.hours_per_week = clean.hours_per_week
+            link.starts_on = clean.starts_on
+            link.ends_on = clean.ends_on
+            link.designated_by_citizen = clean.designated_by_citizen
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                AuditAction.UPDATE,
+                "care_relation",
+                entity_id=relation_id,
+                relative_id=link.relative_id,
+            )
+            return self._detail(session, link.relative_id)
+
+    def add_consent(self, actor: Actor, relation_id: int, data: ConsentInput) -> ConsentView:
+        actor.require_personal_data()
+        clean = validation.consent(data, date.today())
+        with self._db.begin() as session:
+            link = get_or_404(session, CareRelation, relation_id, "relation")
+            consent = _new_consent(link.id, clean)
+            session.add(consent)
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                AuditAction.CREATE,
+                "consent",
+                entity_id=consent.id,
+                relative_id=link.relative_id,
+            )
+            return consent_view(consent, date.today())
+
+    def withdraw_consent(self, actor: Actor, consent_id: int, version: int) -> ConsentView:
+        actor.require_personal_data()
+        with self._db.begin() as session, conflicts_as_errors():
+            consent = get_or_404(session, Consent, consent_id, "consent")
+            check_version(consent.version, version)
+            if consent.withdrawn_at is not None:
+                raise ValidationError(N_("The consent is already withdrawn."))
+            consent.withdrawn_at = utcnow()
+            session.flush()
+            relative_id = session.scalar(
+                select(CareRelation.relative_id).where(CareRelation.id == consent.relation_id)
+            )
+            audit.record(
+                session,
+                actor,
+                AuditAction.UPDATE,
+                "consent",
+                entity_id=consent_id,
+                relative_id=relative_id,
+                detail="withdrawn",
+            )
+            return consent_view(consent, date.today())
+
+    def delete(self, actor: Actor, relative_id: int, version: int) -> None:
+        """Erase a relative with their cases, sessions and actions; citizens left with no
+        relative are erased too (their data has no purpose here any more)."""
+        actor.require_personal_data()
+        with self._db.begin() as session:
+            row = get_or_404(session, Relative, relative_id, "relative")
+            check_version(row.version, version)
+            citizen_ids = list(
+                session.scalars(
+                    select(CareRelation.citizen_id).where(CareRelation.relative_id == relative_id)
+                )
+            )
+            session.expunge(row)
+            session.execute(delete(Relative).where(Relative.id == relative_id))
+            if citizen_ids:
+                orphans = select(Citizen.id).where(
+                    Citizen.id.in_(citizen_ids),
+                    ~exists().where(CareRelation.citizen_id == Citizen.id),
+                )
+                orphan_ids = list(session.scalars(orphans))
+                if orphan_ids:
+                    session.execute(delete(Citizen).where(Citizen.id.in_(orphan_ids)))
+            audit.record(
+                session,
+                actor,
+                AuditAction.DELETE,
+                ENTITY,
+                entity_id=relative_id,
+                relative_id=relative_id,
+            )
+
+
+__all__ = ["CitizenId", "RelativeService"]

@@ -1,0 +1,315 @@
+"""Advisory sessions (vejledningssamtaler) and their follow-up actions (aftaler)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from advisor_app.domain.actor import Actor
+from advisor_app.domain.enums import ActionStatus, AuditAction, ParticipantKind
+from advisor_app.domain.errors import N_, ValidationError
+from advisor_app.domain.rules import check_duration
+from advisor_app.domain.text import SHORT_TEXT_MAX, clean_line, clean_note
+from advisor_app.persistence.database import Database, utcnow
+from advisor_app.persistence.models import (
+    Action,
+    Advisor,
+    AdvisorySession,
+    CareRelation,
+    Case,
+    Citizen,
+    Participant,
+    Relative,
+    Topic,
+)
+from advisor_app.services import audit
+from advisor_app.services.common import check_version, conflicts_as_errors, get_or_404
+from advisor_app.services.dto import (
+    ActionInput,
+    ActionView,
+    ParticipantInput,
+    SessionInput,
+    SessionView,
+)
+from advisor_app.services.views import action_view, session_view
+
+ENTITY = "advisory_session"
+MAX_ACTIONS = 50
+MAX_PARTICIPANTS = 30
+# Clock skew between machines; a session is recorded during or after the meeting.
+FUTURE_TOLERANCE = timedelta(hours=1)
+
+
+def _clean_actions(actions: tuple[ActionInput, ...], today: date) -> list[ActionInput]:
+    if len(actions) > MAX_ACTIONS:
+        raise ValidationError(
+            N_("A session can have at most {limit} follow-ups."), limit=MAX_ACTIONS, field="actions"
+        )
+    cleaned = []
+    for item in actions:
+        text = clean_line(
+            item.description, field="actions", label=N_("A follow-up"), max_len=SHORT_TEXT_MAX
+        )
+        if item.due_on is not None and item.due_on < date(today.year - 1, 1, 1):
+            raise ValidationError(
+                N_("A follow-up's due date is too far in the past."), field="actions"
+            )
+        cleaned.append(ActionInput(text or "", item.due_on))
+    return cleaned
+
+
+def _clean_participants(items: tuple[ParticipantInput, ...]) -> list[ParticipantInput]:
+    if len(items) > MAX_PARTICIPANTS:
+        raise ValidationError(
+            N_("At most {limit} participants."), limit=MAX_PARTICIPANTS, field="participants"
+        )
+    cleaned = []
+    for item in items:
+        if item.kind is ParticipantKind.OTHER:
+            text = clean_line(
+                item.description,
+                field="participants",
+                label=N_("A participant's description"),
+                max_len=200,
+            )
+            cleaned.append(ParticipantInput(item.kind, description=text))
+        elif item.kind is ParticipantKind.RELATIVE and item.relative_id is not None:
+            cleaned.append(ParticipantInput(item.kind, relative_id=item.relative_id))
+        elif item.kind is ParticipantKind.CITIZEN and item.citizen_id is not None:
+            cleaned.append(ParticipantInput(item.kind, citizen_id=item.citizen_id))
+        else:
+            raise ValidationError(N_("A participant is incomplete."), field="participants")
+    return list(dict.fromkeys(cleaned))
+
+
+def _names(session: Session, rows: list[AdvisorySession]) -> dict[tuple[str, int], str]:
+    rel_ids = {p.relative_id for r in rows for p in r.participants if p.relative_id}
+    cit_ids = {p.citizen_id for r in rows for p in r.participants if p.citizen_id}
+    names: dict[tuple[str, int], str] = {}
+    if rel_ids:
+        for rid, name in session.execute(
+            select(Relative.id, Relative.name).where(Relative.id.in_(rel_ids))
+        ):
+            names[("relative", rid)] = name
+    if cit_ids:
+        for cid, name in session.execute(
+            select(Citizen.id, Citizen.name).where(Citizen.id.in_(cit_ids))
+        ):
+            names[("citizen", cid)] = name
+    return names
+
+
+def open_case(session: Session, relative_id: int, advisor_id: int) -> Case:
+    """The relative's open course with the advisor; a new one when none is open."""
+    found = session.scalar(
+        select(Case)
+        .where(Case.relative_id == relative_id, Case.closed_at.is_(None))
+        .order_by(Case.opened_at.desc())
+        .limit(1)
+    )
+    if found is None:
+        found = Case(relative_id=relative_id, advisor_id=advisor_id, opened_at=utcnow())
+        session.add(found)
+        session.flush()
+    return found
+
+
+class SessionService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def record(self, actor: Actor, data: SessionInput) -> SessionView:
+        """Save a session with its topics, participants and follow-ups in one transaction.
+        An anonymous session (SEL § 10 stk. 2) keeps no identity but still counts."""
+        actor.require_personal_data()
+        today = date.today()
+        if data.started_at.tzinfo is None:
+            raise ValidationError(
+                N_("The session's start time has no time zone."), field="started_at"
+            )
+        if data.started_at.astimezone(UTC) > datetime.now(UTC) + FUTURE_TOLERANCE:
+            raise ValidationError(N_("A session cannot start in the future."), field="started_at")
+        duration = check_duration(data.duration_minutes)
+        notes = clean_note(data.notes, field="notes", label=N_("The notes"))
+        actions = _clean_actions(data.actions, today)
+        if data.anonymous:
+            if data.relative_id is not None or data.participants:
+                raise ValidationError(
+                    N_("An anonymous session records no person."), field="anonymous"
+                )
+            participants: list[ParticipantInput] = []
+        else:
+            if data.relative_id is None:
+                raise ValidationError(
+                    N_("Choose the relative the session is with."), field="relative"
+                )
+            participants = _clean_participants(data.participants)
+        with self._db.begin() as session:
+            advisor = get_or_404(session, Advisor, actor.advisor_id, "advisor")
+            topics = []
+            if data.topic_ids:
+                topics = list(
+                    session.scalars(select(Topic).where(Topic.id.in_(set(data.topic_ids))))
+                )
+                if len(topics) != len(set(data.topic_ids)):
+                    raise ValidationError(N_("A chosen topic no longer exists."), field="topics")
+            case_id = None
+            if data.relative_id is not None:
+                get_or_404(session, Relative, data.relative_id, "relative")
+                case_id = open_case(session, data.relative_id, actor.advisor_id).id
+                self._check_participants(session, data.relative_id, participants)
+            row = AdvisorySession(
+                case_id=case_id,
+                advisor_id=actor.advisor_id,
+                started_at=data.started_at,
+                duration_minutes=duration,
+                form=data.form,
+                anonymous=data.anonymous,
+                notes=notes,
+                created_at=utcnow(),
+                topics=topics,
+                participants=[
+                    Participant(
+                        kind=p.kind,
+                        relative_id=p.relative_id,
+                        citizen_id=p.citizen_id,
+                        description=p.description,
+                    )
+                    for p in participants
+                ],
+                actions=[
+                    Action(description=a.description, due_on=a.due_on, status=ActionStatus.OPEN)
+                    for a in actions
+                ],
+            )
+            session.add(row)
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                AuditAction.CREATE,
+                ENTITY,
+                entity_id=row.id,
+                relative_id=data.relative_id,
+                detail="anonymous" if data.anonymous else None,
+            )
+            return session_view(
+                row, today, data.relative_id, advisor.display_name, _names(session, [row])
+            )
+
+    def _check_participants(
+        self, session: Session, relative_id: int, items: list[ParticipantInput]
+    ) -> None:
+        """Participants must be the relative, relatives of the same citizens, or those citizens."""
+        citizen_ids = set(
+            session.scalars(
+                select(CareRelation.citizen_id).where(CareRelation.relative_id == relative_id)
+            )
+        )
+        for item in items:
+            if item.kind is ParticipantKind.CITIZEN and item.citizen_id not in citizen_ids:
+                raise ValidationError(
+                    N_("A participating citizen is not related to the relative."),
+                    field="participants",
+                )
+            if item.kind is ParticipantKind.RELATIVE and item.relative_id != relative_id:
+                shared = session.scalar(
+                    select(CareRelation.id)
+                    .where(
+                        CareRelation.relative_id == item.relative_id,
+                        CareRelation.citizen_id.in_(citizen_ids),
+                    )
+                    .limit(1)
+                )
+                if shared is None:
+                    raise ValidationError(
+                        N_("A participating relative does not share a citizen with this relative."),
+                        field="participants",
+                    )
+
+    def list_for_relative(self, actor: Actor, relative_id: int) -> tuple[SessionView, ...]:
+        actor.require_personal_data()
+        today = date.today()
+        with self._db.begin() as session:
+            get_or_404(session, Relative, relative_id, "relative")
+            rows = list(
+                session.scalars(
+                    select(AdvisorySession)
+                    .join(Case, Case.id == AdvisorySession.case_id)
+                    .where(Case.relative_id == relative_id)
+                    .order_by(AdvisorySession.started_at.desc(), AdvisorySession.id.desc())
+                    .options(
+                        selectinload(AdvisorySession.topics),
+                        selectinload(AdvisorySession.participants),
+                        selectinload(AdvisorySession.actions),
+                    )
+                )
+            )
+            advisors = {
+                aid: name for aid, name in session.execute(select(Advisor.id, Advisor.display_name))
+            }
+            names = _names(session, rows)
+            audit.record(
+                session, actor, AuditAction.READ, ENTITY, relative_id=relative_id, detail="list"
+            )
+            return tuple(
+                session_view(r, today, relative_id, advisors.get(r.advisor_id, ""), names)
+                for r in rows
+            )
+
+    def set_action_status(
+        self, actor: Actor, action_id: int, version: int, status: ActionStatus
+    ) -> ActionView:
+        actor.require_personal_data()
+        today = date.today()
+        with self._db.begin() as session, conflicts_as_errors():
+            action = get_or_404(session, Action, action_id, "follow-up")
+            check_version(action.version, version)
+            action.status = status
+            action.completed_at = utcnow() if status is not ActionStatus.OPEN else None
+            session.flush()
+            relative_id = session.scalar(
+                select(Case.relative_id)
+                .join(AdvisorySession, AdvisorySession.case_id == Case.id)
+                .where(AdvisorySession.id == action.session_id)
+            )
+            audit.record(
+                session,
+                actor,
+                AuditAction.UPDATE,
+                "follow_up_action",
+                entity_id=action_id,
+                relative_id=relative_id,
+                detail=status.value,
+            )
+            return action_view(action, today, relative_id)
+
+    def open_actions(
+        self, actor: Actor, *, overdue_only: bool = False, limit: int = 1000
+    ) -> tuple[ActionView, ...]:
+        """Open follow-ups across all relatives, the oldest due first."""
+        actor.require_personal_data()
+        today = date.today()
+        with self._db.begin() as session:
+            stmt = (
+                select(Action, Relative.id, Relative.name)
+                .join(AdvisorySession, AdvisorySession.id == Action.session_id)
+                .join(Case, Case.id == AdvisorySession.case_id)
+                .join(Relative, Relative.id == Case.relative_id)
+                .where(Action.status == ActionStatus.OPEN)
+                .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
+                .limit(limit)
+            )
+            if overdue_only:
+                stmt = stmt.where(Action.due_on < today)
+            rows = session.execute(stmt).all()
+            audit.record(
+                session,
+                actor,
+                AuditAction.READ,
+                "follow_up_action",
+                detail="overdue" if overdue_only else "open",
+            )
+            return tuple(action_view(a, today, rid, name) for a, rid, name in rows)
