@@ -58,6 +58,10 @@ def current_language() -> str:
     return _current
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's "mark now, translate at display"
+    return message
+
+
 def _(message: str) -> str:
     """Translate a UI string into the current UI language."""
     return catalog(_current).gettext(message)

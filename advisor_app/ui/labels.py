@@ -1,0 +1,90 @@
+"""The words the UI shows for the domain's closed vocabularies, translated at display time."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from advisor_app.domain.enums import (
+    ActionStatus,
+    Condition,
+    ConsentMethod,
+    ConsentScope,
+    ConsentStatus,
+    EmploymentStatus,
+    Language,
+    LegalFramework,
+    ParticipantKind,
+    RelationType,
+    SessionForm,
+)
+from advisor_app.i18n import N_, _
+
+_LABELS: dict[StrEnum, str] = {
+    RelationType.SPOUSE: N_("Spouse or partner"),
+    RelationType.CHILD: N_("Child"),
+    RelationType.PARENT: N_("Parent"),
+    RelationType.SIBLING: N_("Sibling"),
+    RelationType.GRANDCHILD: N_("Grandchild"),
+    RelationType.OTHER_FAMILY: N_("Other family"),
+    RelationType.FRIEND: N_("Friend"),
+    RelationType.NEIGHBOUR: N_("Neighbour"),
+    RelationType.OTHER: N_("Other"),
+    ConsentScope.HEALTH_INFORMATION: N_("Information about health and care"),
+    ConsentScope.CARE_PLAN: N_("The care plan"),
+    ConsentScope.PARTICIPATION: N_("Taking part in meetings and decisions"),
+    ConsentScope.COORDINATION: N_("Sharing with other departments and sectors"),
+    ConsentMethod.WRITTEN: N_("Written"),
+    ConsentMethod.ORAL: N_("Oral"),
+    ConsentMethod.DIGITAL: N_("Digital"),
+    ConsentStatus.ACTIVE: N_("In force"),
+    ConsentStatus.EXPIRED: N_("Expired"),
+    ConsentStatus.WITHDRAWN: N_("Withdrawn"),
+    ConsentStatus.NOT_YET: N_("Not yet in force"),
+    EmploymentStatus.UNKNOWN: N_("Not stated"),
+    EmploymentStatus.EMPLOYED: N_("Employed"),
+    EmploymentStatus.SELF_EMPLOYED: N_("Self-employed"),
+    EmploymentStatus.UNEMPLOYED: N_("Unemployed"),
+    EmploymentStatus.SICK_LEAVE: N_("On sick leave"),
+    EmploymentStatus.CARE_LEAVE: N_("Employed to care (SEL § 118)"),
+    EmploymentStatus.STUDENT: N_("Student"),
+    EmploymentStatus.PUPIL: N_("Pupil"),
+    EmploymentStatus.RETIRED: N_("Retired"),
+    EmploymentStatus.OTHER: N_("Other"),
+    Language.DANISH: N_("Danish"),
+    Language.ENGLISH: N_("English"),
+    LegalFramework.UNDETERMINED: N_("Not determined"),
+    LegalFramework.ELDER_ACT: N_("Ældreloven (elderly)"),
+    LegalFramework.SOCIAL_SERVICES_ACT: N_("Serviceloven (disability, younger)"),
+    Condition.DEMENTIA: N_("Dementia"),
+    Condition.HUNTINGTONS: N_("Huntington's disease"),
+    Condition.COPD: N_("COPD"),
+    Condition.HEART: N_("Heart disease"),
+    Condition.CANCER: N_("Cancer"),
+    Condition.STROKE: N_("Stroke"),
+    Condition.PARKINSONS: N_("Parkinson's disease"),
+    Condition.MENTAL_ILLNESS: N_("Mental illness"),
+    Condition.DISABILITY: N_("Disability"),
+    Condition.BRAIN_INJURY: N_("Acquired brain injury"),
+    Condition.FRAILTY: N_("Frailty in old age"),
+    Condition.OTHER: N_("Other"),
+    SessionForm.IN_PERSON: N_("In person"),
+    SessionForm.PHONE: N_("Phone"),
+    SessionForm.VIDEO: N_("Video"),
+    SessionForm.HOME_VISIT: N_("Home visit"),
+    SessionForm.GROUP: N_("Group"),
+    ParticipantKind.RELATIVE: N_("Relative"),
+    ParticipantKind.CITIZEN: N_("Citizen"),
+    ParticipantKind.OTHER: N_("Other"),
+    ActionStatus.OPEN: N_("Open"),
+    ActionStatus.DONE: N_("Done"),
+    ActionStatus.CANCELLED: N_("Cancelled"),
+}
+
+
+def label(member: StrEnum) -> str:
+    return _(_LABELS[member])
+
+
+def all_labelled() -> dict[StrEnum, str]:
+    """Every enum member with its source label (for the catalog completeness test)."""
+    return dict(_LABELS)

@@ -1,0 +1,92 @@
+"""One background worker for database work; results come back to the UI thread by signal.
+
+A service call never runs on the UI thread, so the window never freezes. Callbacks whose
+owner widget was closed meanwhile are dropped instead of touching a deleted C++ object.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThreadPool, Signal
+
+from advisor_app.domain.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+ResultCallback = Callable[[Any], None]
+ErrorCallback = Callable[[ServiceError], None]
+
+
+def log_bug(exc: BaseException) -> None:
+    """Log an unexpected error without its message: messages (SQL parameters, values) may
+    carry personal data; the type and the stack are enough to find the bug."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("unexpected %s\n%s", type(exc).__name__, frames)
+
+
+class TaskRunner(QObject):
+    busy_changed = Signal(bool)
+    #: An unexpected error (our bug): the exception's type name, for the window to show.
+    failed = Signal(str)
+    _finished = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._pending = 0
+        self._finished.connect(self._on_self_finished)
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+    def submit(
+        self,
+        work: Callable[[], Any],
+        on_result: ResultCallback,
+        on_error: ErrorCallback | None = None,
+        *,
+        owner: QObject | None = None,
+    ) -> None:
+        """Run ``work()`` on the worker; then ``on_result(value)`` or ``on_error(ServiceError)``
+        on the UI thread. Any other exception is a bug: logged and announced by ``failed``."""
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+
+        def job() -> None:
+            try:
+                outcome: tuple[Any, ...] = (owner, on_result, on_error, work(), None)
+            except BaseException as exc:  # delivered to the UI thread, never swallowed
+                outcome = (owner, on_result, on_error, None, exc)
+            self._finished.emit(outcome)
+
+        self._pool.start(job)
+
+    def _on_self_finished(self, outcome: tuple[Any, ...]) -> None:
+        owner, on_result, on_error, value, exc = outcome
+        self._pending -= 1
+        if self._pending == 0:
+            self.busy_changed.emit(False)
+        if owner is not None and not shiboken6.isValid(owner):
+            return
+        if exc is None:
+            on_result(value)
+        elif isinstance(exc, ServiceError) and on_error is not None:
+            on_error(exc)
+        else:
+            log_bug(exc)
+            self.failed.emit(type(exc).__name__)
+
+    def wait_idle(self, timeout_ms: int = 30_000) -> bool:
+        """Block until queued work is done and its callbacks ran (screenshots, shutdown)."""
+        done = self._pool.waitForDone(QDeadlineTimer(timeout_ms))
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()
+        return done and self._pending == 0

@@ -1,0 +1,54 @@
+"""pytest-qt fixtures: a fresh migrated SQLite database, the services facade, a task runner.
+
+Qt runs offscreen (the Makefile and .ci/run export QT_QPA_PLATFORM=offscreen; set here too
+for a bare `pytest`). Real dialogs never block a test: message boxes are opened non-modally.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from advisor_app import i18n  # noqa: E402
+from advisor_app.domain.actor import Actor  # noqa: E402
+from advisor_app.persistence.database import sqlite_url  # noqa: E402
+from advisor_app.services.facade import Services, open_services  # noqa: E402
+
+
+@pytest.fixture
+def ui_db_url(tmp_path: Path) -> str:
+    return sqlite_url(tmp_path / "ui.sqlite3")
+
+
+@pytest.fixture
+def services(ui_db_url: str) -> Iterator[Services]:
+    built, _backup = open_services(ui_db_url)
+    yield built
+    built.db.dispose()
+
+
+@pytest.fixture
+def actor(services: Services) -> Actor:
+    return services.advisors.ensure("testadvisor", "Test Advisor")
+
+
+@pytest.fixture(autouse=True)
+def danish_ui() -> Iterator[None]:
+    """The UI's default language is Danish; tests that switch restore it."""
+    i18n.set_language("da")
+    yield
+    i18n.set_language("da")
+
+
+@pytest.fixture
+def runner(qtbot):  # type: ignore[no-untyped-def]
+    from advisor_app.ui.task_runner import TaskRunner
+
+    task_runner = TaskRunner()
+    yield task_runner
+    task_runner.wait_idle()
