@@ -58,7 +58,7 @@ def current_language() -> str:
     return _current
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's "mark now, translate at display"
+def N_(message: str) -> str:
     return message
 
 

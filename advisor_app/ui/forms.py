@@ -84,7 +84,7 @@ class OptionalDate(QWidget):
         layout.addWidget(self.edit, 1)
         self.setFocusProxy(self.check)
 
-    def setAccessibleName(self, name: str) -> None:  # noqa: N802 - Qt's spelling
+    def setAccessibleName(self, name: str) -> None:
         super().setAccessibleName(name)
         self.check.setAccessibleName(name)
         self.edit.setAccessibleName(name)

@@ -1,0 +1,371 @@
+"""The main window: the searchable list of relatives beside the selected relative's page,
+and a list of every open follow-up with the overdue ones first."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor_app import __version__
+from advisor_app.domain.actor import Actor
+from advisor_app.domain.errors import ServiceError
+from advisor_app.i18n import LANGUAGES, _, current_language
+from advisor_app.services.dto import ActionView, RelativeDetail, SearchResult, TopicView
+from advisor_app.services.facade import Services
+from advisor_app.ui.relative_page import RelativePage
+from advisor_app.ui.table_models import ActionsModel, RelativesModel
+from advisor_app.ui.task_runner import TaskRunner
+from advisor_app.ui.views import selected_row, table_view
+
+SEARCH_DELAY_MS = 200
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+
+
+class MainWindow(QMainWindow):
+    search_finished = Signal(object)  # SearchResult
+    language_change_requested = Signal(str)
+
+    def __init__(self, services: Services, actor: Actor, runner: TaskRunner | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self.actor = actor
+        self.runner = runner or TaskRunner(self)
+        self.topics: tuple[TopicView, ...] = ()
+        self._search_seq = 0
+        self._pending_select: int | None = None
+        self.setObjectName("main_window")
+        self.setWindowTitle("advisor_app")  # never a name or CPR in the title
+
+        # -- relatives list
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(_("Search name, phone or the citizen's name (Ctrl+F)"))
+        self.search.setAccessibleName(_("Search relatives"))
+        self.search.setClearButtonEnabled(True)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("result_count")
+        self.relatives_model = RelativesModel(self)
+        self.relatives_view = table_view(self.relatives_model, "relatives", _("Relatives"))
+        self.new_relative_button = QPushButton(_("&New relative"))
+        self.new_relative_button.setObjectName("new_relative")
+        self.anonymous_button = QPushButton(_("Anonymous session"))
+        self.anonymous_button.setObjectName("anonymous_session")
+        list_buttons = QHBoxLayout()
+        list_buttons.addWidget(self.new_relative_button)
+        list_buttons.addWidget(self.anonymous_button)
+        list_buttons.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        search_label = QLabel(_("&Search"))
+        search_label.setBuddy(self.search)
+        left_layout.addWidget(search_label)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.result_label)
+        left_layout.addWidget(self.relatives_view, 1)
+        left_layout.addLayout(list_buttons)
+
+        # -- the relative's page
+        self.page = RelativePage(services, self.runner, actor)
+        self.empty = QLabel(_("Choose a relative in the list, or register a new one."))
+        self.empty.setObjectName("empty_page")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.page)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+
+        # -- all follow-ups
+        self.follow_ups_model = ActionsModel(self)
+        self.follow_ups_view = table_view(self.follow_ups_model, "follow_ups", _("Open follow-ups"))
+        self.overdue_only = QCheckBox(_("Only &overdue"))
+        self.overdue_only.setObjectName("overdue_only")
+        self.follow_ups_label = QLabel()
+        self.follow_ups_label.setObjectName("follow_ups_count")
+        follow_ups = QWidget()
+        follow_layout = QVBoxLayout(follow_ups)
+        follow_top = QHBoxLayout()
+        follow_top.addWidget(self.overdue_only)
+        follow_top.addWidget(self.follow_ups_label, 1)
+        follow_layout.addLayout(follow_top)
+        follow_layout.addWidget(self.follow_ups_view, 1)
+        follow_layout.addWidget(QLabel(_("Double-click a follow-up to open the relative.")))
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("main_tabs")
+        self.tabs.addTab(splitter, _("Relatives"))
+        self.tabs.addTab(follow_ups, _("Follow-ups"))
+        self.setCentralWidget(self.tabs)
+
+        self.busy_label = QLabel()
+        self.statusBar().addPermanentWidget(self.busy_label)
+        self.statusBar().showMessage(
+            _("Database: {where}").format(where=services.describe_database())
+        )
+
+        self._build_menus()
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self._search_timer.timeout.connect(self.run_search)
+        self.relatives_view.selectionModel().selectionChanged.connect(
+            self._on_relatives_selection_changed
+        )
+        self.new_relative_button.clicked.connect(self.new_relative)
+        self.anonymous_button.clicked.connect(self.new_anonymous_session)
+        self.page.changed.connect(self._on_page_changed)
+        self.page.new_session_requested.connect(self.new_session)
+        self.overdue_only.toggled.connect(self.load_follow_ups)
+        self.follow_ups_view.doubleClicked.connect(self._on_follow_ups_double_clicked)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.runner.busy_changed.connect(self._on_runner_busy_changed)
+        self.runner.failed.connect(self._on_runner_failed)
+
+        self.resize(1280, 800)
+        self.runner.submit(services.reference.topics, self._on_topics_loaded, owner=self)
+        self.run_search()
+
+    # ---- menus and shortcuts -----------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        quit_action = file_menu.addAction(_("&Quit"))
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+        relative_menu = self.menuBar().addMenu(_("&Relative"))
+        self.new_relative_action = relative_menu.addAction(_("&New relative…"))
+        self.new_relative_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_relative_action.triggered.connect(self.new_relative)
+        self.new_session_action = relative_menu.addAction(_("New &session…"))
+        self.new_session_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.new_session_action.triggered.connect(self._on_new_session_action_triggered)
+        self.anonymous_action = relative_menu.addAction(_("&Anonymous session…"))
+        self.anonymous_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.anonymous_action.triggered.connect(self.new_anonymous_session)
+        find_action = relative_menu.addAction(_("&Find"))
+        find_action.setShortcut(QKeySequence.StandardKey.Find)
+        find_action.triggered.connect(self._on_find_triggered)
+
+        settings_menu = self.menuBar().addMenu(_("Se&ttings"))
+        language_menu = settings_menu.addMenu(_("&Language"))
+        group = QActionGroup(self)
+        for code in LANGUAGES:
+            action = QAction(LANGUAGE_NAMES[code], self, checkable=True)
+            action.setChecked(code == current_language())
+            action.setData(code)
+            group.addAction(action)
+            language_menu.addAction(action)
+        group.triggered.connect(self._on_language_triggered)
+
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        about = help_menu.addAction(_("&About advisor_app"))
+        about.triggered.connect(self._on_about_triggered)
+
+    def _on_find_triggered(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _on_language_triggered(self, action: QAction) -> None:
+        code = str(action.data())
+        if code != current_language():
+            QSettings().setValue("language", code)
+            self.language_change_requested.emit(code)
+
+    def _on_about_triggered(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            _("About advisor_app"),
+            _("advisor_app {version}: the relatives' advisor's program.").format(
+                version=__version__
+            ),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.open()
+
+    # ---- search ------------------------------------------------------------------------
+    def _on_search_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def run_search(self) -> None:
+        self._search_timer.stop()
+        self._search_seq += 1
+        seq = self._search_seq
+        query = self.search.text()
+        services, actor = self.services, self.actor
+        self.runner.submit(
+            lambda: services.relatives.search(actor, query),
+            lambda result: self._on_search_result(seq, result),
+            self._show_error,
+            owner=self,
+        )
+
+    def _on_search_result(self, seq: int, result: SearchResult) -> None:
+        if seq != self._search_seq:  # an older query answered late
+            return
+        current = self.current_relative_id()
+        self.relatives_model.set_rows(result.rows)
+        if result.total > len(result.rows):
+            text = _("Showing {shown} of {total}: type more to narrow the search").format(
+                shown=len(result.rows), total=result.total
+            )
+        else:
+            text = _("{total} relatives").format(total=result.total)
+        self.result_label.setText(text)
+        wanted = self._pending_select if self._pending_select is not None else current
+        self._pending_select = None
+        if wanted is not None:
+            self.select_relative(wanted)
+        self.search_finished.emit(result)
+
+    def select_relative(self, relative_id: int) -> bool:
+        proxy = self.relatives_view.model()
+        for row in range(proxy.rowCount()):
+            item = proxy.index(row, 0).data(Qt.ItemDataRole.UserRole + 1)
+            if item is not None and item.id == relative_id:
+                self.relatives_view.selectRow(row)
+                self.relatives_view.scrollTo(proxy.index(row, 0))
+                return True
+        return False
+
+    def current_relative_id(self) -> int | None:
+        row = selected_row(self.relatives_view)
+        return None if row is None else int(row.id)
+
+    def _on_relatives_selection_changed(self, *_args: object) -> None:
+        relative_id = self.current_relative_id()
+        if relative_id is None:
+            self.stack.setCurrentWidget(self.empty)
+            return
+        if self.page.detail is None or self.page.detail.id != relative_id:
+            self.page.load(relative_id)
+        self.stack.setCurrentWidget(self.page)
+
+    def _on_page_changed(self) -> None:
+        self.run_search()
+        if self.tabs.currentIndex() == 1:
+            self.load_follow_ups()
+
+    # ---- new relative, new session -----------------------------------------------------
+    def new_relative(self) -> None:
+        from advisor_app.ui.relative_dialog import RelativeDialog
+
+        dialog = RelativeDialog(self.services, self.runner, self.actor, None, self)
+        dialog.relative_saved.connect(self._on_relative_saved)
+        dialog.open()
+
+    def _on_relative_saved(self, detail: RelativeDetail) -> None:
+        self._pending_select = detail.id
+        self.page.detail = None
+        self.tabs.setCurrentIndex(0)
+        self.run_search()
+
+    def _on_new_session_action_triggered(self) -> None:
+        if self.page.detail is not None and self.stack.currentWidget() is self.page:
+            self.new_session(self.page.detail)
+        else:
+            self._on_find_triggered()
+            self.statusBar().showMessage(_("Choose the relative first."), 5000)
+
+    def new_session(self, detail: RelativeDetail | None) -> None:
+        from advisor_app.ui.session_dialog import SessionDialog
+
+        dialog = SessionDialog(self.services, self.runner, self.actor, detail, self.topics, self)
+        dialog.session_saved.connect(self._on_session_saved)
+        dialog.open()
+
+    def new_anonymous_session(self) -> None:
+        self.new_session(None)
+
+    def _on_session_saved(self, _session: object) -> None:
+        self.statusBar().showMessage(_("The session is saved."), 5000)
+        self.page.reload()
+        self.run_search()
+
+    def _on_topics_loaded(self, topics: tuple[TopicView, ...]) -> None:
+        self.topics = topics
+
+    # ---- follow-ups --------------------------------------------------------------------
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == 1:
+            self.load_follow_ups()
+
+    def load_follow_ups(self) -> None:
+        services, actor, overdue = self.services, self.actor, self.overdue_only.isChecked()
+        self.runner.submit(
+            lambda: services.sessions.open_actions(actor, overdue_only=overdue),
+            self._on_follow_ups_loaded,
+            self._show_error,
+            owner=self,
+        )
+
+    def _on_follow_ups_loaded(self, actions: tuple[ActionView, ...]) -> None:
+        self.follow_ups_model.set_rows(actions)
+        self.follow_ups_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        overdue = sum(1 for a in actions if a.overdue)
+        self.follow_ups_label.setText(_("{n} open, {late} overdue").format(n=len(actions), late=overdue))
+
+    def _on_follow_ups_double_clicked(self, _index: object) -> None:
+        action = selected_row(self.follow_ups_view)
+        if not isinstance(action, ActionView) or action.relative_id is None:
+            return
+        self.tabs.setCurrentIndex(0)
+        self.search.blockSignals(True)
+        self.search.setText(action.relative_name or "")
+        self.search.blockSignals(False)
+        self._pending_select = action.relative_id
+        self.run_search()
+
+    # ---- errors and state --------------------------------------------------------------
+    def _show_error(self, error: ServiceError) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("advisor_app"),
+            error.translated(_),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("error_box")
+        box.open()
+
+    def _on_runner_failed(self, kind: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            _("Unexpected error"),
+            _(
+                "Something went wrong in the program ({kind}). Nothing was saved from the last step; "
+                "what you typed is still in the form. The error has been logged."
+            ).format(kind=kind),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("bug_box")
+        box.open()
+
+    def _on_runner_busy_changed(self, busy: bool) -> None:
+        self.busy_label.setText(_("Working…") if busy else "")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.runner.wait_idle(10_000)
+        super().closeEvent(event)

@@ -1,0 +1,535 @@
+"""The selected relative's page: overview (relations, consents, open follow-ups), sessions,
+and all follow-ups. It loads through the task runner and never holds an ORM object."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor_app.domain.actor import Actor
+from advisor_app.domain.enums import ActionStatus, ConsentStatus
+from advisor_app.domain.errors import ServiceError
+from advisor_app.i18n import _, current_language, format_date, format_datetime, format_number
+from advisor_app.services.dto import (
+    ActionView,
+    ConsentView,
+    RelationView,
+    RelativeDetail,
+    SessionView,
+)
+from advisor_app.services.facade import Services
+from advisor_app.ui.labels import label
+from advisor_app.ui.table_models import ActionsModel, SessionsModel
+from advisor_app.ui.task_runner import TaskRunner
+from advisor_app.ui.views import selected_row, table_view
+
+RELATION_ROLE = Qt.ItemDataRole.UserRole + 10
+CONSENT_ROLE = Qt.ItemDataRole.UserRole + 11
+
+
+def _button(text: str, name: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(text.replace("&", ""))
+    return button
+
+
+def session_html(session: SessionView) -> str:
+    """A session as escaped rich text: every user string goes through html.escape."""
+    lang = current_language()
+    parts = [
+        f"<h3>{escape(format_datetime(session.started_at))} · {escape(label(session.form))}"
+        f" · {session.duration_minutes} {escape(_('min'))}</h3>"
+    ]
+    if session.topics:
+        topics = ", ".join(escape(t.label(lang)) for t in session.topics)
+        parts.append(f"<p><b>{escape(_('Topics'))}:</b> {topics}</p>")
+    if session.participants:
+        people = ", ".join(escape(p.label) for p in session.participants)
+        parts.append(f"<p><b>{escape(_('Participants'))}:</b> {people}</p>")
+    if session.notes:
+        notes = escape(session.notes).replace("\n", "<br>")
+        parts.append(f"<p><b>{escape(_('Notes'))}:</b><br>{notes}</p>")
+    if session.actions:
+        items = "".join(
+            f"<li>{escape(a.description)} ({escape(format_date(a.due_on) or _('no due date'))},"
+            f" {escape(_('Overdue') if a.overdue else label(a.status))})</li>"
+            for a in session.actions
+        )
+        parts.append(f"<p><b>{escape(_('Follow-ups'))}:</b></p><ul>{items}</ul>")
+    parts.append(f"<p><i>{escape(_('Advisor'))}: {escape(session.advisor_name)}</i></p>")
+    return "".join(parts)
+
+
+class RelativePage(QWidget):
+    """Shows one relative; emits ``changed`` after any save so the list can refresh."""
+
+    changed = Signal()
+    loaded = Signal(object)  # RelativeDetail
+    sessions_loaded = Signal(object)  # tuple[SessionView, ...]
+    new_session_requested = Signal(object)  # RelativeDetail
+
+    def __init__(
+        self, services: Services, runner: TaskRunner, actor: Actor, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self._actor = actor
+        self.detail: RelativeDetail | None = None
+        self.sessions: tuple[SessionView, ...] = ()
+
+        self.heading = QLabel()
+        self.heading.setObjectName("relative_heading")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.subheading = QLabel()
+        self.subheading.setObjectName("relative_subheading")
+        self.subheading.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.edit_button = _button(_("&Edit relative"), "edit_relative")
+        self.session_button = _button(_("New &session"), "new_session")
+        self.session_button.setToolTip(_("Record a session with this relative (Ctrl+Shift+S)"))
+        top_buttons = QHBoxLayout()
+        top_buttons.addWidget(self.session_button)
+        top_buttons.addWidget(self.edit_button)
+        top_buttons.addStretch(1)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("relative_tabs")
+        self.tabs.addTab(self._build_overview(), _("Overview"))
+        self.tabs.addTab(self._build_sessions(), _("Sessions"))
+        self.tabs.addTab(self._build_actions(), _("Follow-ups"))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
+        layout.addLayout(top_buttons)
+        layout.addWidget(self.tabs, 1)
+
+        self.edit_button.clicked.connect(self._on_edit_button_clicked)
+        self.session_button.clicked.connect(self._on_session_button_clicked)
+
+    # ---- building ----------------------------------------------------------------------
+    def _build_overview(self) -> QWidget:
+        page = QWidget()
+        self.contact = QFormLayout()
+        self.contact_labels: dict[str, QLabel] = {}
+        for key, text in (
+            ("phone", _("Phone")),
+            ("email", _("E-mail")),
+            ("postcode", _("Postcode")),
+            ("language", _("Language")),
+            ("employment", _("Employment")),
+            ("interests", _("Interests")),
+            ("case", _("Course opened")),
+        ):
+            value = QLabel()
+            value.setObjectName(f"overview_{key}")
+            value.setTextFormat(Qt.TextFormat.PlainText)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            caption = QLabel(text + ":")
+            caption.setBuddy(value)
+            value.setAccessibleName(text)
+            self.contact.addRow(caption, value)
+            self.contact_labels[key] = value
+
+        self.relations_model = QStandardItemModel(self)
+        self.relations_view = QTreeView()
+        self.relations_view.setObjectName("relations")
+        self.relations_view.setAccessibleName(_("Relations and consents"))
+        self.relations_view.setModel(self.relations_model)
+        self.relations_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.relations_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.relations_view.selectionModel().selectionChanged.connect(
+            self._on_relations_selection_changed
+        )
+
+        self.add_relation_button = _button(_("&Add citizen cared for"), "add_relation")
+        self.edit_relation_button = _button(_("Edit re&lation"), "edit_relation")
+        self.edit_citizen_button = _button(_("Edit ci&tizen"), "edit_citizen")
+        self.add_consent_button = _button(_("Add c&onsent"), "add_consent")
+        self.withdraw_button = _button(_("&Withdraw consent"), "withdraw_consent")
+        relation_buttons = QHBoxLayout()
+        for button in (
+            self.add_relation_button,
+            self.edit_relation_button,
+            self.edit_citizen_button,
+            self.add_consent_button,
+            self.withdraw_button,
+        ):
+            relation_buttons.addWidget(button)
+        relation_buttons.addStretch(1)
+        self.add_relation_button.clicked.connect(self._on_add_relation_clicked)
+        self.edit_relation_button.clicked.connect(self._on_edit_relation_clicked)
+        self.edit_citizen_button.clicked.connect(self._on_edit_citizen_clicked)
+        self.add_consent_button.clicked.connect(self._on_add_consent_clicked)
+        self.withdraw_button.clicked.connect(self._on_withdraw_clicked)
+
+        self.open_actions_model = ActionsModel(self)
+        self.open_actions_view = table_view(
+            self.open_actions_model, "open_actions", _("Open follow-ups")
+        )
+        self.open_actions_view.setColumnHidden(3, True)
+        self.done_button = _button(_("Mark &done"), "mark_done")
+        self.done_button.clicked.connect(self._on_done_button_clicked)
+
+        layout = QVBoxLayout(page)
+        layout.addLayout(self.contact)
+        relations_title = QLabel(_("Citizens cared for, and consents"))
+        relations_title.setBuddy(self.relations_view)
+        layout.addWidget(relations_title)
+        layout.addWidget(self.relations_view, 2)
+        layout.addLayout(relation_buttons)
+        actions_title = QLabel(_("Open follow-ups"))
+        actions_title.setBuddy(self.open_actions_view)
+        layout.addWidget(actions_title)
+        layout.addWidget(self.open_actions_view, 1)
+        done_row = QHBoxLayout()
+        done_row.addWidget(self.done_button)
+        done_row.addStretch(1)
+        layout.addLayout(done_row)
+        return page
+
+    def _build_sessions(self) -> QWidget:
+        self.sessions_model = SessionsModel(self)
+        self.sessions_view = table_view(self.sessions_model, "sessions", _("Sessions"))
+        self.session_text = QTextBrowser()
+        self.session_text.setObjectName("session_detail")
+        self.session_text.setAccessibleName(_("Selected session"))
+        self.session_text.setOpenLinks(False)
+        self.sessions_view.selectionModel().selectionChanged.connect(
+            self._on_sessions_selection_changed
+        )
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.sessions_view)
+        splitter.addWidget(self.session_text)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(splitter)
+        return page
+
+    def _build_actions(self) -> QWidget:
+        self.all_actions_model = ActionsModel(self)
+        self.all_actions_view = table_view(
+            self.all_actions_model, "all_actions", _("All follow-ups")
+        )
+        self.all_actions_view.setColumnHidden(3, True)
+        self.action_done_button = _button(_("Mark done"), "action_done")
+        self.action_cancel_button = _button(_("Cancel follow-up"), "action_cancel")
+        self.action_reopen_button = _button(_("Reopen"), "action_reopen")
+        self.action_done_button.clicked.connect(
+            lambda: self._set_status(self.all_actions_view, ActionStatus.DONE)
+        )
+        self.action_cancel_button.clicked.connect(
+            lambda: self._set_status(self.all_actions_view, ActionStatus.CANCELLED)
+        )
+        self.action_reopen_button.clicked.connect(
+            lambda: self._set_status(self.all_actions_view, ActionStatus.OPEN)
+        )
+        buttons = QHBoxLayout()
+        for button in (
+            self.action_done_button,
+            self.action_cancel_button,
+            self.action_reopen_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.all_actions_view)
+        layout.addLayout(buttons)
+        return page
+
+    # ---- loading -----------------------------------------------------------------------
+    def load(self, relative_id: int) -> None:
+        services, actor = self._services, self._actor
+        self._runner.submit(
+            lambda: services.relatives.get(actor, relative_id),
+            self.show_detail,
+            self._on_load_error,
+            owner=self,
+        )
+        self._runner.submit(
+            lambda: services.sessions.list_for_relative(actor, relative_id),
+            self.show_sessions,
+            self._on_load_error,
+            owner=self,
+        )
+
+    def reload(self) -> None:
+        if self.detail is not None:
+            self.load(self.detail.id)
+
+    def _on_load_error(self, error: ServiceError) -> None:
+        self.detail = None
+        self.heading.setText(error.translated(_))
+        self.subheading.clear()
+
+    def show_detail(self, detail: RelativeDetail) -> None:
+        self.detail = detail
+        self.heading.setText(detail.name)
+        bits = []
+        if detail.age is not None:
+            bits.append(_("{age} years").format(age=detail.age))
+        if detail.is_child:
+            bits.append(_("Child relative: use age-appropriate material"))
+        bits.append(_("{n} sessions").format(n=detail.session_count))
+        overdue = sum(1 for a in detail.open_actions if a.overdue)
+        if overdue:
+            bits.append(_("{n} overdue follow-ups").format(n=overdue))
+        self.subheading.setText(" · ".join(bits))
+        values = {
+            "phone": detail.phone or "",
+            "email": detail.email or "",
+            "postcode": detail.postcode or "",
+            "language": label(detail.language),
+            "employment": label(detail.employment),
+            "interests": detail.interests or "",
+            "case": format_datetime(detail.case_opened_at),
+        }
+        for key, text in values.items():
+            self.contact_labels[key].setText(text)
+        self._fill_relations(detail.relations)
+        self.open_actions_model.set_rows(detail.open_actions)
+        self._update_buttons()
+        self.loaded.emit(detail)
+
+    def _fill_relations(self, relations: tuple[RelationView, ...]) -> None:
+        model = self.relations_model
+        model.clear()
+        model.setHorizontalHeaderLabels(
+            [_("Citizen / consent"), _("Relation / what"), _("Details"), _("Status")]
+        )
+        for relation in relations:
+            citizen = relation.citizen
+            details = []
+            if citizen.cpr_masked:
+                details.append(_("CPR {cpr}").format(cpr=citizen.cpr_masked))
+            elif citizen.birth_year:
+                details.append(_("born {year}").format(year=citizen.birth_year))
+            details.append(label(citizen.legal_framework))
+            details.extend(label(c) for c in citizen.conditions)
+            if relation.hours_per_week is not None:
+                details.append(
+                    _("{hours} hours of care a week").format(
+                        hours=format_number(relation.hours_per_week)
+                    )
+                )
+            head = [
+                QStandardItem(citizen.name),
+                QStandardItem(label(relation.relation_type)),
+                QStandardItem(", ".join(details)),
+                QStandardItem(
+                    _("Designated by the citizen") if relation.designated_by_citizen else ""
+                ),
+            ]
+            head[0].setData(relation, RELATION_ROLE)
+            for consent in relation.consents:
+                period = format_date(consent.given_on)
+                if consent.expires_on:
+                    period += " – " + format_date(consent.expires_on)
+                row = [
+                    QStandardItem(_("Consent")),
+                    QStandardItem(label(consent.scope)),
+                    QStandardItem(f"{label(consent.method)}, {period}"),
+                    QStandardItem(label(consent.status)),
+                ]
+                row[0].setData(relation, RELATION_ROLE)
+                row[0].setData(consent, CONSENT_ROLE)
+                head[0].appendRow(row)
+            if not relation.consents:
+                none = QStandardItem(_("No consent recorded: share only general information"))
+                none.setData(relation, RELATION_ROLE)
+                head[0].appendRow([none, QStandardItem(), QStandardItem(), QStandardItem()])
+            model.appendRow(head)
+        self.relations_view.expandAll()
+        for column in range(3):
+            self.relations_view.resizeColumnToContents(column)
+
+    def show_sessions(self, sessions: tuple[SessionView, ...]) -> None:
+        self.sessions = sessions
+        self.sessions_model.set_rows(sessions)
+        self.sessions_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        actions: list[ActionView] = [a for s in sessions for a in s.actions]
+        self.all_actions_model.set_rows(actions)
+        self.all_actions_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        if sessions:
+            self.sessions_view.selectRow(0)
+        else:
+            self.session_text.clear()
+        self.sessions_loaded.emit(sessions)
+
+    # ---- selection ---------------------------------------------------------------------
+    def selected_relation(self) -> RelationView | None:
+        index = self.relations_view.currentIndex()
+        if not index.isValid():
+            return None
+        first = index.siblingAtColumn(0)
+        value = first.data(RELATION_ROLE)
+        return value if isinstance(value, RelationView) else None
+
+    def selected_consent(self) -> ConsentView | None:
+        index = self.relations_view.currentIndex()
+        if not index.isValid():
+            return None
+        value = index.siblingAtColumn(0).data(CONSENT_ROLE)
+        return value if isinstance(value, ConsentView) else None
+
+    def _update_buttons(self) -> None:
+        has = self.detail is not None
+        relation = self.selected_relation()
+        consent = self.selected_consent()
+        self.edit_button.setEnabled(has)
+        self.session_button.setEnabled(has)
+        self.add_relation_button.setEnabled(has)
+        self.edit_relation_button.setEnabled(relation is not None)
+        self.edit_citizen_button.setEnabled(relation is not None)
+        self.add_consent_button.setEnabled(relation is not None)
+        self.withdraw_button.setEnabled(
+            consent is not None and consent.status in (ConsentStatus.ACTIVE, ConsentStatus.NOT_YET)
+        )
+
+    def _on_relations_selection_changed(self, *_args: object) -> None:
+        self._update_buttons()
+
+    def _on_sessions_selection_changed(self, *_args: object) -> None:
+        session = selected_row(self.sessions_view)
+        self.session_text.setHtml(session_html(session) if session is not None else "")
+
+    # ---- actions -----------------------------------------------------------------------
+    def _after_save(self, *_args: object) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def _on_session_button_clicked(self) -> None:
+        if self.detail is not None:
+            self.new_session_requested.emit(self.detail)
+
+    def _on_edit_button_clicked(self) -> None:
+        from advisor_app.ui.relative_dialog import RelativeDialog
+
+        if self.detail is None:
+            return
+        dialog = RelativeDialog(self._services, self._runner, self._actor, self.detail, self)
+        dialog.relative_saved.connect(self._after_save)
+        dialog.open()
+
+    def _on_add_relation_clicked(self) -> None:
+        from advisor_app.ui.relation_dialog import RelationDialog
+
+        if self.detail is None:
+            return
+        dialog = RelationDialog(self._services, self._runner, self._actor, self.detail, None, self)
+        dialog.relation_saved.connect(self._after_save)
+        dialog.open()
+
+    def _on_edit_relation_clicked(self) -> None:
+        from advisor_app.ui.relation_dialog import RelationDialog
+
+        relation = self.selected_relation()
+        if self.detail is None or relation is None:
+            return
+        dialog = RelationDialog(
+            self._services, self._runner, self._actor, self.detail, relation, self
+        )
+        dialog.relation_saved.connect(self._after_save)
+        dialog.open()
+
+    def _on_edit_citizen_clicked(self) -> None:
+        from advisor_app.ui.citizen_dialog import CitizenDialog
+
+        relation = self.selected_relation()
+        if self.detail is None or relation is None:
+            return
+        dialog = CitizenDialog(
+            self._services, self._runner, self._actor, self.detail.id, relation.citizen, self
+        )
+        dialog.citizen_saved.connect(self._after_save)
+        dialog.open()
+
+    def _on_add_consent_clicked(self) -> None:
+        from advisor_app.ui.consent_dialog import ConsentDialog
+
+        relation = self.selected_relation()
+        if relation is None:
+            return
+        dialog = ConsentDialog(self._services, self._runner, self._actor, relation, self)
+        dialog.consent_saved.connect(self._after_save)
+        dialog.open()
+
+    def _on_withdraw_clicked(self) -> None:
+        consent = self.selected_consent()
+        if consent is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Withdraw consent"),
+            _("Withdraw this consent from today? It stays on record as withdrawn."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("confirm_withdraw")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText(_("Withdraw"))
+        box.button(QMessageBox.StandardButton.No).setText(_("Keep"))
+
+        def on_finished(result: int) -> None:
+            if result == QMessageBox.StandardButton.Yes:
+                services, actor = self._services, self._actor
+                self._runner.submit(
+                    lambda: services.relatives.withdraw_consent(actor, consent.id, consent.version),
+                    self._after_save,
+                    self._show_error,
+                    owner=self,
+                )
+
+        box.finished.connect(on_finished)
+        box.open()
+
+    def _on_done_button_clicked(self) -> None:
+        self._set_status(self.open_actions_view, ActionStatus.DONE)
+
+    def _set_status(self, view: object, status: ActionStatus) -> None:
+        action = selected_row(view)  # type: ignore[arg-type]
+        if not isinstance(action, ActionView) or action.status is status:
+            return
+        services, actor = self._services, self._actor
+        self._runner.submit(
+            lambda: services.sessions.set_action_status(actor, action.id, action.version, status),
+            self._after_save,
+            self._show_error,
+            owner=self,
+        )
+
+    def _show_error(self, error: ServiceError) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Not saved"),
+            error.translated(_),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("error_box")
+        box.open()
+        self.reload()
