@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import QDateTime, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QDateTime, QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -233,8 +240,6 @@ class SessionDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
-        QShortcut(QKeySequence("Ctrl+Enter"), self, self.save)
 
         left = QVBoxLayout()
         left.addLayout(when)
@@ -258,8 +263,35 @@ class SessionDialog(QDialog):
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start()
         self._on_timer_timeout()
-        self.topic_filter.setFocus()
+        # Ctrl+Return saves from any field, the notes included (which would take the key).
+        for child in self.findChildren(QWidget):
+            child.installEventFilter(self)
         self.resize(980, 680)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.save()
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter belongs to the fields (tick a topic, add a follow-up); a bare Enter must
+        never save the meeting half-typed, so only Ctrl+Return saves."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.topic_filter.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     # ---- the clock ---------------------------------------------------------------------
     def elapsed_seconds(self) -> int:
