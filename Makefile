@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint bench wheel clean
+.PHONY: run test lint bench wheel clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,8 @@ wheel: $(VENV)/.stamp-test
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
+
+# Extract every translatable string and merge it into the Danish catalog (then translate).
+messages: $(VENV)/.stamp-test
+	$(BIN)/pybabel extract --no-location --omit-header -k N_ -k ngettext:1,2 -o resources/locale/advisor_app.pot advisor_app
+	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -l da -D advisor_app -i resources/locale/advisor_app.pot -d resources/locale
