@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from advisor_app import __version__
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.errors import ServiceError
-from advisor_app.i18n import LANGUAGES, _, current_language
+from advisor_app.i18n import LANGUAGES, _, current_language, ngettext
 from advisor_app.services.dto import ActionView, RelativeDetail, SearchResult, TopicView
 from advisor_app.services.facade import Services
 from advisor_app.ui.relative_page import RelativePage
@@ -231,7 +231,9 @@ class MainWindow(QMainWindow):
                 shown=len(result.rows), total=result.total
             )
         else:
-            text = _("{total} relatives").format(total=result.total)
+            text = ngettext("{total} relative", "{total} relatives", result.total).format(
+                total=result.total
+            )
         self.result_label.setText(text)
         wanted = self._pending_select if self._pending_select is not None else current
         self._pending_select = None
@@ -324,7 +326,9 @@ class MainWindow(QMainWindow):
         self.follow_ups_model.set_rows(actions)
         self.follow_ups_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         overdue = sum(1 for a in actions if a.overdue)
-        self.follow_ups_label.setText(_("{n} open, {late} overdue").format(n=len(actions), late=overdue))
+        self.follow_ups_label.setText(
+            _("{n} open, {late} overdue").format(n=len(actions), late=overdue)
+        )
 
     def _on_follow_ups_double_clicked(self, _index: object) -> None:
         action = selected_row(self.follow_ups_view)

@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import ActionStatus, ConsentStatus
 from advisor_app.domain.errors import ServiceError
-from advisor_app.i18n import _, current_language, format_date, format_datetime, format_number
+from advisor_app.i18n import (
+    _,
+    current_language,
+    format_date,
+    format_datetime,
+    format_number,
+    ngettext,
+)
 from advisor_app.services.dto import (
     ActionView,
     ConsentView,
@@ -294,10 +301,18 @@ class RelativePage(QWidget):
             bits.append(_("{age} years").format(age=detail.age))
         if detail.is_child:
             bits.append(_("Child relative: use age-appropriate material"))
-        bits.append(_("{n} sessions").format(n=detail.session_count))
+        bits.append(
+            ngettext("{n} session", "{n} sessions", detail.session_count).format(
+                n=detail.session_count
+            )
+        )
         overdue = sum(1 for a in detail.open_actions if a.overdue)
         if overdue:
-            bits.append(_("{n} overdue follow-ups").format(n=overdue))
+            bits.append(
+                ngettext("{n} overdue follow-up", "{n} overdue follow-ups", overdue).format(
+                    n=overdue
+                )
+            )
         self.subheading.setText(" · ".join(bits))
         values = {
             "phone": detail.phone or "",
