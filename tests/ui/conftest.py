@@ -52,3 +52,15 @@ def runner(qtbot):  # type: ignore[no-untyped-def]
     task_runner = TaskRunner()
     yield task_runner
     task_runner.wait_idle()
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(qapp, tmp_path: Path) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """QSettings of the tests never touch the user's real settings."""
+    from PySide6.QtCore import QSettings
+
+    qapp.setOrganizationName("advisor_app_tests")
+    qapp.setApplicationName("advisor_app_tests")
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield

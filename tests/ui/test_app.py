@@ -1,0 +1,60 @@
+"""Start-up pieces: language from the settings, switching language rebuilds the window,
+bundled fonts with æøå, and the offscreen screenshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFontDatabase, QFontMetrics, QImage
+
+from advisor_app import i18n
+from advisor_app.services.dto import RelativeInput
+from advisor_app.ui.app import BUNDLED_FAMILY, Session, choose_language, load_fonts, take_screenshot
+
+
+def test_language_comes_from_settings_unless_given(qapp) -> None:  # type: ignore[no-untyped-def]
+    QSettings().setValue("language", "en")
+    assert choose_language(None) == "en"
+    assert choose_language("da") == "da"
+    QSettings().setValue("language", "xx")
+    assert choose_language(None) == i18n.DEFAULT_LANGUAGE
+
+
+def test_switching_language_rebuilds_the_window_in_english(qtbot, services) -> None:  # type: ignore[no-untyped-def]
+    services.relatives.register(services.advisors.ensure("u"), RelativeInput(name="Grethe Mørk"))
+    session = Session(services, "u")
+    first = session.show()
+    qtbot.addWidget(first)
+    qtbot.waitUntil(lambda: first.relatives_model.rowCount() == 1, timeout=10_000)
+    danish_tab = first.tabs.tabText(0)
+    english = next(a for a in first.findChildren(type(first.new_relative_action)) if a.data() == "en")
+    english.trigger()
+    second = session.window
+    assert second is not first
+    qtbot.addWidget(second)
+    assert i18n.current_language() == "en"
+    assert second.tabs.tabText(0) == "Relatives"
+    assert danish_tab != "Relatives"
+    assert QSettings().value("language") == "en"
+    qtbot.waitUntil(lambda: second.relatives_model.rowCount() == 1, timeout=10_000)
+
+
+def test_bundled_font_draws_danish_letters(qapp) -> None:  # type: ignore[no-untyped-def]
+    load_fonts(qapp)
+    assert BUNDLED_FAMILY in QFontDatabase.families()
+    metrics = QFontMetrics(qapp.font())
+    for letter in "æøåÆØÅ":
+        assert metrics.inFont(letter), letter
+
+
+def test_screenshot_of_a_selected_relative(qtbot, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    services.relatives.register(services.advisors.ensure("u"), RelativeInput(name="Søren Ærø Åberg"))
+    session = Session(services, "u")
+    window = session.show()
+    qtbot.addWidget(window)
+    target = tmp_path / "shot.png"
+    take_screenshot(window, target)
+    image = QImage(str(target))
+    assert image.width() >= 800 and image.height() >= 600
+    assert window.page.heading.text() == "Søren Ærø Åberg"
