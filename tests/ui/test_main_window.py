@@ -97,7 +97,7 @@ def test_selecting_shows_the_page_with_relations_consents_and_overdue(qtbot, win
     search(qtbot, window, "kierkegaard")
     with qtbot.waitSignal(window.page.sessions_loaded, timeout=10_000):
         window.relatives_view.selectRow(0)
-    qtbot.waitUntil(lambda: window.page.detail is not None)
+    qtbot.waitUntil(lambda: window.page.detail is not None, timeout=10_000)
     page = window.page
     assert window.stack.currentWidget() is page
     assert page.heading.text() == "Søren Kierkegaard"
@@ -117,7 +117,7 @@ def test_record_a_session_from_the_page_and_see_it(qtbot, window, services, acto
     search(qtbot, window, "Jens")
     with qtbot.waitSignal(window.page.loaded, timeout=10_000):
         window.relatives_view.selectRow(0)
-    qtbot.waitUntil(lambda: bool(window.topics))
+    qtbot.waitUntil(lambda: bool(window.topics), timeout=10_000)
     qtbot.mouseClick(window.page.session_button, Qt.MouseButton.LeftButton)
     dialog = window.findChild(SessionDialog)
     assert dialog is not None and dialog.isVisible()
@@ -128,7 +128,7 @@ def test_record_a_session_from_the_page_and_see_it(qtbot, window, services, acto
     qtbot.keyClick(dialog.action_text, Qt.Key.Key_Return)
     with qtbot.waitSignal(window.page.sessions_loaded, timeout=10_000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.page.open_actions_model.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.page.open_actions_model.rowCount() == 1, timeout=10_000)
     assert window.page.sessions_model.rowCount() == 1
     assert "pasningsorlov" in window.page.session_text.toPlainText()
     assert window.page.open_actions_model.row_at(0).description == "Send info om SEL § 118"
