@@ -396,6 +396,7 @@ class RelativeService:
                     entity_id=citizen.id,
                     relative_id=relative.id,
                 )
+        assert citizen is not None
         duplicate = session.scalar(
             select(CareRelation.id).where(
                 CareRelation.relative_id == relative.id, CareRelation.citizen_id == citizen.id
