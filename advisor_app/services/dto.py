@@ -49,6 +49,9 @@ class CitizenInput:
     birth_year: int | None = None
     legal_framework: LegalFramework = LegalFramework.UNDETERMINED
     conditions: tuple[Condition, ...] = ()
+    #: On an update: an empty ``cpr`` keeps the stored number (which is never shown in
+    #: full, so a form cannot send it back); with ``keep_cpr`` False it removes it.
+    keep_cpr: bool = False
 
 
 @dataclass(frozen=True)

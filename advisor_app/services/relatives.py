@@ -459,6 +459,8 @@ class RelativeService:
                 get_or_404(session, Citizen, citizen_id, "citizen")
                 raise AssertionError("unreachable")
             check_version(citizen.version, version)
+            if data.keep_cpr and clean.cpr_digits is None and citizen.cpr and citizen.birth_date:
+                clean = validation.keep_stored_cpr(clean, citizen.cpr, citizen.birth_date)
             _apply_citizen(session, citizen, clean)
             session.flush()
             audit.record(

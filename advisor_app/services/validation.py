@@ -3,7 +3,7 @@ before anything is written, so a bad form never saves half."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from advisor_app.domain.contact import check_birth_year, clean_email, clean_phone, clean_postcode
@@ -54,6 +54,15 @@ def citizen(data: CitizenInput) -> CleanCitizen:
         birth_year=birth_year,
         data=data,
     )
+
+
+def keep_stored_cpr(clean: CleanCitizen, digits: str, born: date) -> CleanCitizen:
+    """An edit that leaves the (never fully shown) CPR field empty keeps the stored number."""
+    if clean.birth_year is not None and clean.birth_year != born.year:
+        raise ValidationError(
+            N_("The birth year does not match the CPR number."), field="citizen_birth_year"
+        )
+    return replace(clean, cpr_digits=digits, birth_date=born, birth_year=born.year)
 
 
 def relation(data: RelationInput) -> RelationInput:

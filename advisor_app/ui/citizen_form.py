@@ -83,10 +83,8 @@ class CitizenForm(QWidget):
     """The citizen's name, CPR (optional), birth year, legal basis for relief and conditions.
 
     New mode (no ``set_from``): an empty CPR field means no CPR number. Edit mode: the stored
-    number is known only masked, and ``RelativeService.update_citizen`` stores whatever the
-    input says (``cpr=None`` erases it). So an empty field must not silently erase the stored
-    number: saving then needs either the full number typed again or "Remove the CPR number"
-    ticked, and the form says so before the advisor tries.
+    number is known only masked, so an empty field keeps it (``CitizenInput.keep_cpr``); a
+    typed number replaces it, and "Remove the CPR number" removes it.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -155,8 +153,8 @@ class CitizenForm(QWidget):
                 self.cpr.setPlaceholderText(citizen.cpr_masked)
                 self.cpr_hint.setText(
                     _(
-                        "On record: {masked}. The full number is never shown: type it again"
-                        " to keep or correct it, or tick “Remove the CPR number”."
+                        "On record: {masked}. The full number is never shown; leave the field"
+                        " empty to keep it, type a number to correct it."
                     ).format(masked=citizen.cpr_masked)
                 )
                 self.cpr_hint.show()
@@ -258,17 +256,10 @@ class CitizenForm(QWidget):
             self.birth_year.text(), field="citizen_birth_year", label_text=N_("The birth year")
         )
         cpr = self.cpr.text().strip() or None
-        if self._stored_cpr is not None and cpr is None and not self.remove_cpr.isChecked():
-            raise ValidationError(
-                N_(
-                    "A CPR number is on record. Type it again to keep it,"
-                    " or tick “Remove the CPR number”."
-                ),
-                field="cpr",
-            )
         return CitizenInput(
             name=self.name.text(),
             cpr=cpr,
+            keep_cpr=self._stored_cpr is not None and not self.remove_cpr.isChecked(),
             birth_year=birth_year,
             legal_framework=self.framework(),
             conditions=tuple(c for c, box in self.condition_checks.items() if box.isChecked()),

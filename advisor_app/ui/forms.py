@@ -40,16 +40,14 @@ def add_row(form: QFormLayout, text: str, widget: QWidget, name: str) -> QWidget
 
 
 def enum_combo(members: type[E] | list[E], current: E | None = None) -> QComboBox:
+    """Item data is the member's text value (Qt stores a StrEnum as str): convert back with
+    the enum class, e.g. ``SessionForm(combo.currentData())``."""
     combo = QComboBox()
     for member in members:
         combo.addItem(label(member), member)
     if current is not None:
         combo.setCurrentIndex(combo.findData(current))
     return combo
-
-
-def combo_value(combo: QComboBox) -> object:
-    return combo.currentData()
 
 
 def to_qdate(value: date) -> QDate:
@@ -102,7 +100,7 @@ def parse_int(text: str, *, field: str, label_text: str) -> int | None:
     stripped = text.strip()
     if not stripped:
         return None
-    if not re.fullmatch(r"\d{1,4}", stripped):
+    if not re.fullmatch(r"[0-9]{1,4}", stripped):
         raise ValidationError(N_("{label} must be a whole number."), field=field, label=label_text)
     return int(stripped)
 
@@ -111,10 +109,9 @@ def parse_decimal(text: str, *, field: str, label_text: str) -> float | None:
     stripped = text.strip().replace(",", ".")
     if not stripped:
         return None
-    try:
-        return float(stripped)
-    except ValueError:
-        raise ValidationError(N_("{label} must be a number."), field=field, label=label_text) from None
+    if not re.fullmatch(r"[0-9]{1,4}(\.[0-9]{1,2})?", stripped):  # no "nan", "1e3", "٣"
+        raise ValidationError(N_("{label} must be a number."), field=field, label=label_text)
+    return float(stripped)
 
 
 def line_edit(text: str | None = None, max_length: int = 32767) -> QLineEdit:

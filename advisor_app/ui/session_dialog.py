@@ -379,7 +379,7 @@ class SessionDialog(QDialog):
             relative_id=None if self._relative is None else self._relative.id,
             started_at=started_at.astimezone(UTC),
             duration_minutes=self.duration.value(),
-            form=self.form.currentData(),
+            form=SessionForm(self.form.currentData()),
             topic_ids=tuple(t.id for t in self.chosen_topics()),
             notes=self.notes.toPlainText(),
             anonymous=self.anonymous,

@@ -14,10 +14,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from advisor_app import i18n  # noqa: E402
-from advisor_app.domain.actor import Actor  # noqa: E402
-from advisor_app.persistence.database import sqlite_url  # noqa: E402
-from advisor_app.services.facade import Services, open_services  # noqa: E402
+from advisor_app import i18n
+from advisor_app.domain.actor import Actor
+from advisor_app.persistence.database import sqlite_url
+from advisor_app.services.facade import Services, open_services
 
 
 @pytest.fixture
@@ -61,6 +61,10 @@ def isolated_settings(qapp, tmp_path: Path) -> Iterator[None]:  # type: ignore[n
 
     qapp.setOrganizationName("advisor_app_tests")
     qapp.setApplicationName("advisor_app_tests")
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    QSettings.setPath(
+        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )
     yield

@@ -28,7 +28,9 @@ def test_switching_language_rebuilds_the_window_in_english(qtbot, services) -> N
     qtbot.addWidget(first)
     qtbot.waitUntil(lambda: first.relatives_model.rowCount() == 1, timeout=10_000)
     danish_tab = first.tabs.tabText(0)
-    english = next(a for a in first.findChildren(type(first.new_relative_action)) if a.data() == "en")
+    english = next(
+        a for a in first.findChildren(type(first.new_relative_action)) if a.data() == "en"
+    )
     english.trigger()
     second = session.window
     assert second is not first
@@ -49,7 +51,9 @@ def test_bundled_font_draws_danish_letters(qapp) -> None:  # type: ignore[no-unt
 
 
 def test_screenshot_of_a_selected_relative(qtbot, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    services.relatives.register(services.advisors.ensure("u"), RelativeInput(name="Søren Ærø Åberg"))
+    services.relatives.register(
+        services.advisors.ensure("u"), RelativeInput(name="Søren Ærø Åberg")
+    )
     session = Session(services, "u")
     window = session.show()
     qtbot.addWidget(window)

@@ -51,7 +51,9 @@ def make_relative(services, actor, name, citizen, phone=None, overdue=False):  #
 
 @pytest.fixture
 def window(qtbot, services, actor, runner):  # type: ignore[no-untyped-def]
-    make_relative(services, actor, "Søren Kierkegaard", "Ane Kierkegaard", "11 22 33 44", overdue=True)
+    make_relative(
+        services, actor, "Søren Kierkegaard", "Ane Kierkegaard", "11 22 33 44", overdue=True
+    )
     make_relative(services, actor, "Åse Ærbø", "Poul Ærbø")
     make_relative(services, actor, "Jens Hansen", "Karen Hansen", "55 66 77 88")
     win = MainWindow(services, actor, runner)
@@ -115,7 +117,7 @@ def test_selecting_shows_the_page_with_relations_consents_and_overdue(qtbot, win
 
 def test_record_a_session_from_the_page_and_see_it(qtbot, window, services, actor):  # type: ignore[no-untyped-def]
     search(qtbot, window, "Jens")
-    with qtbot.waitSignal(window.page.loaded, timeout=10_000):
+    with qtbot.waitSignals([window.page.loaded, window.page.sessions_loaded], timeout=10_000):
         window.relatives_view.selectRow(0)
     qtbot.waitUntil(lambda: bool(window.topics), timeout=10_000)
     qtbot.mouseClick(window.page.session_button, Qt.MouseButton.LeftButton)
@@ -126,10 +128,12 @@ def test_record_a_session_from_the_page_and_see_it(qtbot, window, services, acto
     dialog.notes.setPlainText("Jens vil gerne passe sin mor; talte om pasningsorlov.")
     qtbot.keyClicks(dialog.action_text, "Send info om SEL § 118")
     qtbot.keyClick(dialog.action_text, Qt.Key.Key_Return)
-    with qtbot.waitSignal(window.page.sessions_loaded, timeout=10_000):
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.page.open_actions_model.rowCount() == 1, timeout=10_000)
-    assert window.page.sessions_model.rowCount() == 1
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.page.open_actions_model.rowCount() == 1
+        and window.page.sessions_model.rowCount() == 1,
+        timeout=10_000,
+    )
     assert "pasningsorlov" in window.page.session_text.toPlainText()
     assert window.page.open_actions_model.row_at(0).description == "Send info om SEL § 118"
 

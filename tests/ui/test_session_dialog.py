@@ -40,7 +40,9 @@ def open_dialog(qtbot, services, runner, actor, relative, **kwargs):  # type: ig
     return dialog
 
 
-def test_keyboard_only_session_with_topics_notes_and_follow_up(qtbot, services, runner, actor, relative):  # type: ignore[no-untyped-def]
+def test_keyboard_only_session_with_topics_notes_and_follow_up(
+    qtbot, services, runner, actor, relative
+):  # type: ignore[no-untyped-def]
     dialog = open_dialog(qtbot, services, runner, actor, relative)
     assert relative.name not in dialog.windowTitle()
     assert dialog.focusWidget() is dialog.topic_filter
@@ -71,7 +73,9 @@ def test_keyboard_only_session_with_topics_notes_and_follow_up(qtbot, services, 
     assert not dialog.isVisible()
 
 
-def test_running_clock_sets_duration_until_the_advisor_changes_it(qtbot, services, runner, actor, relative):  # type: ignore[no-untyped-def]
+def test_running_clock_sets_duration_until_the_advisor_changes_it(
+    qtbot, services, runner, actor, relative
+):  # type: ignore[no-untyped-def]
     opened = datetime.now(UTC) - timedelta(minutes=12, seconds=30)
     dialog = open_dialog(qtbot, services, runner, actor, relative, opened_at=opened)
     assert dialog.clock.text().startswith("12:3")
@@ -84,7 +88,9 @@ def test_running_clock_sets_duration_until_the_advisor_changes_it(qtbot, service
 def test_participants_include_the_citizen_and_others(qtbot, services, runner, actor, relative):  # type: ignore[no-untyped-def]
     dialog = open_dialog(qtbot, services, runner, actor, relative)
     citizen_id = relative.relations[0].citizen.id
-    box = dialog.findChild(type(dialog.participant_checks[0][0]), f"participant_citizen_{citizen_id}")
+    box = dialog.findChild(
+        type(dialog.participant_checks[0][0]), f"participant_citizen_{citizen_id}"
+    )
     box.setFocus()
     qtbot.keyClick(box, Qt.Key.Key_Space)
     assert box.isChecked()
