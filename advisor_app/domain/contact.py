@@ -15,11 +15,11 @@ def clean_phone(value: str | None) -> str | None:
     raw = (value or "").strip()
     if not raw:
         return None
-    if re.search(r"[^\d\s+()./-]", raw):
+    if re.search(r"[^0-9\s+()./-]", raw):  # [0-9]: \d takes any Unicode digit
         raise ValidationError(
             N_("A phone number may contain digits, spaces and + only."), field="phone"
         )
-    digits = re.sub(r"\D", "", raw)
+    digits = re.sub(r"[^0-9]", "", raw)
     international = raw.startswith("+") or raw.startswith("00")
     if raw.startswith("00"):
         digits = digits[2:]
@@ -49,7 +49,7 @@ def clean_postcode(value: str | None) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
-    if not re.fullmatch(r"\d{4}", text) or int(text) < 800:
+    if not re.fullmatch(r"[0-9]{4}", text) or int(text) < 800:
         raise ValidationError(N_("A Danish postcode has 4 digits (0800-9999)."), field="postcode")
     return text
 

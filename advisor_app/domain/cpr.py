@@ -12,7 +12,8 @@ from datetime import date
 
 from advisor_app.domain.errors import N_, ValidationError
 
-_SHAPE = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
+# [0-9], not \d: \d also matches Arabic-Indic, full-width and other Unicode digits.
+_SHAPE = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{2})-?([0-9]{4})$")
 _OLDEST_AGE_YEARS = 125
 
 
