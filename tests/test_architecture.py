@@ -1,0 +1,100 @@
+"""The structure is executable: import-linter's contracts (.importlinter) hold, they do catch a
+violation, and the core imports with Qt absent (napari's rule)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    if not LINT_IMPORTS.exists():
+        pytest.fail(
+            f"lint-imports not installed beside {sys.executable} (pip install -e '.[test]')"
+        )
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_import_contracts_are_kept() -> None:
+    run = lint_imports(ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 broken" in run.stdout
+
+
+def test_the_contracts_catch_violations(tmp_path: Path) -> None:
+    """A copy of the package with three bad imports: each must break its contract."""
+    shutil.copytree(
+        ROOT / "advisor_app",
+        tmp_path / "advisor_app",
+        ignore=shutil.ignore_patterns("__pycache__", "_data"),
+    )
+    shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
+
+    def add(relative: str, line: str) -> None:
+        path = tmp_path / "advisor_app" / relative
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+
+    add("domain/text.py", "import PySide6.QtCore  # noqa")
+    add("ui/__init__.py", "import sqlalchemy  # noqa")
+    add("persistence/types.py", "import advisor_app.services.dto  # noqa")
+    run = lint_imports(tmp_path)
+    assert run.returncode != 0
+    out = run.stdout
+    assert "Contracts: 1 kept, 3 broken." in out, out
+    assert "The core never imports Qt BROKEN" in out
+    assert "never to the ORM or SQLAlchemy BROKEN" in out
+    assert "Layers: ui > services > persistence > domain BROKEN" in out
+
+
+def test_the_core_imports_with_qt_absent() -> None:
+    """Block PySide6 (sys.modules[...] = None makes every import of it fail) and import every
+    module of the Qt-free layers, then do real work: open a database and register someone."""
+    code = textwrap.dedent(
+        """
+        import importlib, pkgutil, sys, tempfile, pathlib
+        for name in ("PySide6", "shiboken6"):
+            sys.modules[name] = None
+        import advisor_app
+        names = []
+        for package in ("domain", "persistence", "services"):
+            module = importlib.import_module(f"advisor_app.{package}")
+            for info in pkgutil.walk_packages(module.__path__, f"advisor_app.{package}."):
+                importlib.import_module(info.name)
+                names.append(info.name)
+        importlib.import_module("advisor_app.i18n")
+        from advisor_app.services.facade import open_services
+        from advisor_app.services.dto import RelativeInput
+        with tempfile.TemporaryDirectory() as tmp:
+            url = "sqlite+pysqlite:///" + str(pathlib.Path(tmp) / "core.sqlite3")
+            services, _ = open_services(url)
+            actor = services.advisors.ensure("core")
+            services.relatives.register(actor, RelativeInput("Søren"))
+            assert services.relatives.search(actor, "soren").total == 1
+            services.db.dispose()
+        assert not any(m and m.startswith("PySide6") for m in sys.modules if sys.modules[m])
+        print(len(names))
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-X", "dev", "-W", "error", "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert int(run.stdout.split()[-1]) >= 15  # the modules really were walked
