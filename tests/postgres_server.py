@@ -162,9 +162,9 @@ class PostgresServer:
         sql = f'CREATE DATABASE "{name}"'
         if template is not None:
             sql += f' TEMPLATE "{template}"'
-        self._admin.execute(sql)  # type: ignore[arg-type]
+        self._admin.execute(sql)
         return name
 
     def drop_database(self, name: str) -> None:
         assert self._admin is not None, "server not started"
-        self._admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        self._admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from factories import (
@@ -135,7 +136,7 @@ def test_a_bad_relation_saves_nothing(
     [{"phone": "12"}, {"email": "not an address"}, {"postcode": "123"}, {"birth_year": 1066}],
 )
 def test_bad_contact_details_save_nothing(
-    services: Services, actor: Actor, changes: dict[str, object]
+    services: Services, actor: Actor, changes: dict[str, Any]
 ) -> None:
     assert_saves_nothing(
         services, lambda: services.relatives.register(actor, relative_input(**changes))
@@ -179,7 +180,11 @@ def test_a_bad_session_saves_nothing(services: Services, actor: Actor) -> None:
         SessionInput(relative_id, an_hour_ago(), 481, SessionForm.PHONE),
     ]
     for data in bad:
-        assert_saves_nothing(services, lambda data=data: services.sessions.record(actor, data))
+
+        def record(data: SessionInput = data) -> object:
+            return services.sessions.record(actor, data)
+
+        assert_saves_nothing(services, record)
     # The first session would have opened the relative's case: rolled back too.
     assert table_counts(services.db)["advice_case"] == 0
 

@@ -19,6 +19,7 @@ from factories import (
 )
 from sqlalchemy import select
 
+import advisor_app.services.common as common
 import advisor_app.services.relatives as relatives
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import (
@@ -493,7 +494,7 @@ def test_two_advisors_saving_at_once_cannot_overwrite_each_other(
     colleague = services.advisors.ensure("colleague")
     postgres = not services.db.is_sqlite
     both_checked = threading.Barrier(2, timeout=10 if postgres else 0.5)
-    original = relatives.check_version
+    original = common.check_version
 
     def check_then_wait(current: int, expected: int) -> None:
         original(current, expected)
