@@ -263,11 +263,23 @@ def test_fold_is_idempotent_and_lower_case() -> None:
         assert not set("æøåéü") & set(once)
 
 
-def test_phone_numbers_are_found_with_or_without_spaces_and_prefix() -> None:
-    stored = search_key("Anna Hansen", "12 34 56 78")
-    assert "12345678" in stored
-    assert all(t in stored for t in search_tokens("12345678"))
-    assert all(t in stored for t in search_tokens("12 34 56 78"))
+@pytest.mark.parametrize(
+    "query",
+    ["87654321", "87 65 43 21", "8765-4321", "+45 87 65 43 21", "+4587654321", "0045 87654321"],
+)
+def test_phone_numbers_are_found_with_or_without_spaces_and_country_code(query: str) -> None:
+    """Danish numbers are stored without +45 (clean_phone); the query may have it.
+    87654321 holds no "45", so the country code cannot match by chance."""
+    stored = search_key("Anna Hansen", clean_phone("87654321"))
+    tokens = search_tokens(query)
+    assert tokens and all(t in stored for t in tokens)
+
+
+def test_a_foreign_number_keeps_its_country_code() -> None:
+    stored = search_key("Anna Hansen", clean_phone("+46 8 123 456 78"))
+    assert all(t in stored for t in search_tokens("+46 8 123 456 78"))
+    assert search_tokens("+46 8 123 456 78")[0] == "46"
+    assert search_tokens("+4681234567") == ["4681234567"]
 
 
 # ---- contact details --------------------------------------------------------------------------

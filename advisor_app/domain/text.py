@@ -17,6 +17,7 @@ SHORT_TEXT_MAX = 500
 NOTE_MAX = 20_000
 
 _SPACES = re.compile(r"\s+")
+_DANISH_PREFIX = re.compile(r"^(?:\+|00)45(?=[0-9]{8}$)")  # +45 or 0045 before 8 digits
 
 
 def _has_control(value: str, allowed: str = "") -> bool:
@@ -80,12 +81,17 @@ def fold(text: str) -> str:
 
 
 def search_tokens(query: str) -> list[str]:
-    """The folded words of a query; a phone number's + and - are dropped so digits match."""
-    tokens = [
-        re.sub(r"[+-]", "", word) if re.fullmatch(r"[\d+-]+", word) else word
-        for word in fold(query).split()
-    ]
-    return [t for t in tokens if t]
+    """The folded words of a query; a phone number's + and - are dropped so digits match,
+    and so is the Danish country code (+45, 0045): Danish numbers are stored without it."""
+    tokens = []
+    for word in fold(query).split():
+        if re.fullmatch(r"[0-9+-]+", word):
+            if word in ("+45", "0045"):
+                continue
+            word = _DANISH_PREFIX.sub("", word.replace("-", "")).replace("+", "")
+        if word:
+            tokens.append(word)
+    return tokens
 
 
 def search_key(*parts: str | None) -> str:
