@@ -207,6 +207,13 @@ def test_clean_line_length_limit_is_120() -> None:
         clean_line("x" * 10_000, field="name", label="The name")
 
 
+def test_the_length_limit_counts_the_stored_nfc_text() -> None:
+    """macOS types "é" as e + combining accent: 120 of them are 120 letters, not 240."""
+    decomposed = "e\u0301" * 120
+    assert clean_line(decomposed, field="n", label="N") == "\u00e9" * 120
+    assert clean_note("e\u0301" * 20_000, field="n", label="N") == "\u00e9" * 20_000
+
+
 def test_clean_line_trims_folds_spaces_and_normalises_to_nfc() -> None:
     assert clean_line("  Anne \u00a0 Marie\tJensen ", field="n", label="N") == "Anne Marie Jensen"
     assert clean_line("Rene\u0301", field="n", label="N") == "Ren\u00e9"

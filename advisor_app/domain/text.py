@@ -33,7 +33,9 @@ def clean_line(
 
     ``label`` is an English source string naming the field in the message.
     """
-    text = _SPACES.sub(" ", (value or "").replace("\u00a0", " ")).strip()
+    # NFC first: the length limit is for the text as stored, not as typed (macOS decomposes).
+    text = unicodedata.normalize("NFC", _SPACES.sub(" ", (value or "").replace("\u00a0", " ")))
+    text = text.strip()
     if not text:
         if required:
             raise ValidationError(N_("{label} must be filled in."), label=label, field=field)
@@ -49,12 +51,13 @@ def clean_line(
             max_len=max_len,
             field=field,
         )
-    return unicodedata.normalize("NFC", text)
+    return text
 
 
 def clean_note(value: str | None, *, field: str, label: str, max_len: int = NOTE_MAX) -> str:
     """Multi-line text (notes): keeps line breaks and tabs, rejects other control characters."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.strip()
     if _has_control(text, allowed="\t\n"):
         raise ValidationError(N_("{label} contains control characters."), label=label, field=field)
     if len(text) > max_len:
@@ -64,7 +67,7 @@ def clean_note(value: str | None, *, field: str, label: str, max_len: int = NOTE
             max_len=max_len,
             field=field,
         )
-    return unicodedata.normalize("NFC", text)
+    return text
 
 
 _FOLD_MAP = str.maketrans({"æ": "ae", "ä": "ae", "ø": "o", "ö": "o", "å": "a", "ß": "ss"})
