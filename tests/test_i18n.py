@@ -19,13 +19,25 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def source_messages() -> dict[str, str]:
+    """Every msgid in the code, keyed as the catalog keys it: a plural by its singular."""
     found: dict[str, str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(ROOT / "advisor_app"), keywords=KEYWORDS, comment_tags=()
     ):
-        for text in message if isinstance(message, tuple) else (message,):
-            if text:
-                found.setdefault(text, f"{filename}:{lineno}")
+        text = message[0] if isinstance(message, tuple) else message
+        if text:
+            found.setdefault(text, f"{filename}:{lineno}")
+    return found
+
+
+def plural_messages() -> dict[str, str]:
+    """The ngettext calls in the code: singular -> plural."""
+    found: dict[str, str] = {}
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT / "advisor_app"), keywords=KEYWORDS, comment_tags=()
+    ):
+        if isinstance(message, tuple) and message[0]:
+            found[message[0]] = message[1]
     return found
 
 
@@ -50,6 +62,20 @@ def test_every_source_string_has_a_danish_translation() -> None:
         if entry is None or not entry.string or entry.fuzzy:
             missing.append(f"{where}: {text!r}")
     assert not missing, "untranslated:\n" + "\n".join(missing)
+
+
+def test_plural_messages_have_every_danish_plural_form() -> None:
+    catalog = danish_catalog()
+    plurals = plural_messages()
+    assert "{total} relative" in plurals
+    broken = []
+    for singular, plural in plurals.items():
+        entry = catalog.get(singular)
+        if entry is None or entry.id != (singular, plural):
+            broken.append(f"{singular!r}: not a plural entry for {plural!r}")
+        elif len(entry.string) != catalog.num_plurals or not all(entry.string):
+            broken.append(f"{singular!r}: missing plural forms")
+    assert not broken, "\n".join(broken)
 
 
 def test_placeholders_survive_translation() -> None:
