@@ -155,24 +155,48 @@ class RelativeService:
         conditions = []
         for token in search_tokens(query):
             pattern = like_pattern(token)
-            citizen_match = exists().where(
-                CareRelation.relative_id == Relative.id,
-                Citizen.id == CareRelation.citizen_id,
-                Citizen.search_key.like(pattern, escape="\\"),
+            # An uncorrelated IN: the citizens are scanned once per token, not once per
+            # relative (a correlated EXISTS made a rare word cost 700 ms at 100,000 relatives).
+            citizen_match = Relative.id.in_(
+                select(CareRelation.relative_id)
+                .join(Citizen, Citizen.id == CareRelation.citizen_id)
+                .where(Citizen.search_key.like(pattern, escape="\\"))
             )
             conditions.append(or_(Relative.search_key.like(pattern, escape="\\"), citizen_match))
         where = and_(*conditions) if conditions else None
         with self._db.begin() as session:
-            count_stmt = select(func.count(Relative.id))
-            page_stmt = select(
-                Relative.id, Relative.name, Relative.phone, Relative.postcode, Relative.birth_year
-            ).order_by(Relative.sort_name, Relative.id)
-            if where is not None:
-                count_stmt = count_stmt.where(where)
-                page_stmt = page_stmt.where(where)
-            total = session.scalar(count_stmt) or 0
-            page = session.execute(page_stmt.limit(limit)).all()
-            ids = [r.id for r in page]
+            if where is None:
+                total = session.scalar(select(func.count(Relative.id))) or 0
+                ids = list(
+                    session.scalars(
+                        select(Relative.id).order_by(Relative.sort_name, Relative.id).limit(limit)
+                    )
+                )
+            else:
+                # One scan gives both the count and the first page, sorted here: ordering in
+                # SQL walks the sort_name index row by row, 5x slower than a scan at 100,000
+                # relatives (sort_name compares by code point in both, as the index does).
+                matching = sorted(
+                    (name, rid)
+                    for name, rid in session.execute(
+                        select(Relative.sort_name, Relative.id).where(where)
+                    )
+                )
+                total = len(matching)
+                ids = [rid for _name, rid in matching[:limit]]
+            found = {
+                r.id: r
+                for r in session.execute(
+                    select(
+                        Relative.id,
+                        Relative.name,
+                        Relative.phone,
+                        Relative.postcode,
+                        Relative.birth_year,
+                    ).where(Relative.id.in_(ids))
+                )
+            }
+            page = [found[i] for i in ids]
             citizens = _citizen_names(session, ids)
             counts = _open_action_counts(session, ids, today)
             audit.record(session, actor, AuditAction.SEARCH, ENTITY, search_term=query.strip())
