@@ -5,19 +5,27 @@ advisor-app --db URL --screenshot FILE.png       render the window offscreen and
 advisor-app --version
 advisor-app [--db URL] db upgrade                migrate (after a verified backup)
 advisor-app [--db URL] demo-data --relatives N --seed S
+advisor-app instrument list                      the shipped check-in instruments
+advisor-app instrument score ID --answers A,B,.. [--json]
+                                                 score answers (no database); exit 2 if bad
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisor_app import __version__
+
+if TYPE_CHECKING:
+    from advisor_app.domain.instruments import Instrument
 
 log = logging.getLogger("advisor_app")
 
@@ -66,6 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--relatives", type=int, default=200, metavar="N")
     demo.add_argument("--sessions-per-relative", type=float, default=10.0, metavar="K")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
+    instrument = sub.add_parser(
+        "instrument", help="the check-in instruments (WHO-5 and others); needs no database"
+    )
+    instrument_sub = instrument.add_subparsers(dest="instrument_command", required=True)
+    instrument_sub.add_parser("list", help="list the shipped instruments")
+    score = instrument_sub.add_parser(
+        "score",
+        help="score one set of answers",
+        description="Score answers by the instrument's rule: raw, score, band and low items. "
+        "A screening thermometer, never a diagnosis. Give a negative number as --answers=-1,...",
+    )
+    score.add_argument("instrument_id", metavar="ID", help="an id from 'instrument list'")
+    score.add_argument(
+        "--answers",
+        required=True,
+        metavar="A,B,...",
+        help="one whole number per scale item, comma-separated, in item order",
+    )
+    score.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -82,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "instrument":  # before the database URL: these need no database
+        return instrument_command(args)
     url = args.db or default_db_url()
 
     if args.command == "db":
@@ -120,3 +149,82 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_gui(
         url, language=args.lang, screenshot=args.screenshot, user=args.user or login_name()
     )
+
+
+# ---- instrument list / instrument score ---------------------------------------------------
+def instrument_command(args: argparse.Namespace) -> int:
+    """``instrument list`` and ``instrument score``: a user error (a ValidationError) is one
+    line on stderr and exit code 2, as argparse does for bad options; nothing on stdout."""
+    from advisor_app.domain.errors import ValidationError
+
+    try:
+        if args.instrument_command == "list":
+            lines = instrument_list_lines()
+        else:
+            lines = instrument_score_lines(args.instrument_id, args.answers, as_json=args.json)
+    except ValidationError as exc:
+        print(f"advisor-app: error: {exc.message}", file=sys.stderr)
+        return 2
+    for line in lines:
+        print(line)
+    return 0
+
+
+def instrument_list_lines() -> list[str]:
+    from advisor_app.services.instruments import shipped_instruments
+
+    return [_describe(instrument) for instrument in shipped_instruments().values()]
+
+
+def _describe(instrument: Instrument) -> str:
+    count = f"{len(instrument.items)} items"
+    if instrument.text_items:
+        count += f" ({len(instrument.scale_items)} on the scale)"
+    return (
+        f"{instrument.id:<13} {instrument.audience:<6} {instrument.licence:<9} "
+        f"{count:<24} scale {instrument.scale_min}-{instrument.scale_max:<3} "
+        f"{instrument.name_in('en')}"
+    )
+
+
+def parse_answers(text: str) -> list[str]:
+    """Comma-separated answers; the instrument checks each one (an empty one is no number)."""
+    return [] if not text.strip() else [part.strip() for part in text.split(",")]
+
+
+def instrument_score_lines(instrument_id: str, answers: str, *, as_json: bool) -> list[str]:
+    from advisor_app.domain.instruments import BAND_TEXTS
+    from advisor_app.services.instruments import shipped
+
+    instrument = shipped(instrument_id)
+    result = instrument.score(parse_answers(answers))
+    if as_json:
+        data = {
+            "instrument": result.instrument_id,
+            "version": result.instrument_version,
+            "answers": list(result.answers),
+            "raw": result.raw,
+            "score": result.score,
+            "band": result.band,
+            "low_items": list(result.low_items),
+        }
+        return [json.dumps(data, ensure_ascii=False)]
+    band = "-"
+    if result.band is not None:
+        words = BAND_TEXTS.get(result.band)
+        band = f"{result.band} ({words})" if words else result.band
+    low = ", ".join(result.low_items) or "none"
+    if instrument.low_item_max is None:
+        low = "- (this instrument flags no single item)"
+    return [
+        f"instrument: {instrument.id} {instrument.name_in('en')} (version {instrument.version})",
+        f"answers: {','.join(str(a) for a in result.answers)}",
+        f"raw: {_or_dash(result.raw)}",
+        f"score: {_or_dash(result.score)}" + (" (not scored)" if result.score is None else ""),
+        f"band: {band}",
+        f"low items: {low}",
+    ]
+
+
+def _or_dash(value: int | None) -> str:
+    return "-" if value is None else str(value)
