@@ -123,3 +123,10 @@ class ActionStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class CheckInMode(StrEnum):
+    """Who filled in a check-in: the advisor asking, or the relative on the screen."""
+
+    INTERVIEW = "interview"
+    SELF_COMPLETED = "self_completed"

@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from advisor_app.domain.enums import (
     ActionStatus,
     AuditAction,
+    CheckInMode,
     Condition,
     ConsentMethod,
     ConsentScope,
@@ -275,21 +276,94 @@ class Participant(Base):
 
 
 class Action(Versioned, Base):
-    """A follow-up agreed in a session (aftale, opfølgning)."""
+    """A follow-up (aftale, opfølgning) agreed in a session, or taken up from the next steps a
+    check-in suggested: exactly one of the two is set."""
 
     __tablename__ = "follow_up_action"
-    __table_args__ = (Index("ix_follow_up_action_open_due", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_follow_up_action_open_due", "status", "due_on"),
+        CheckConstraint(
+            "(session_id IS NULL) <> (check_in_id IS NULL)", name="session_or_check_in"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
+    session_id: Mapped[int | None] = mapped_column(
         ForeignKey("advisory_session.id", ondelete="CASCADE"), index=True
+    )
+    check_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("check_in.id", ondelete="CASCADE"), index=True
     )
     description: Mapped[str] = mapped_column(String(500))
     due_on: Mapped[date | None]
     status: Mapped[ActionStatus]
     completed_at: Mapped[datetime | None]
 
-    session: Mapped[AdvisorySession] = relationship(back_populates="actions")
+    session: Mapped[AdvisorySession | None] = relationship(back_populates="actions")
+
+
+class CheckIn(Base):
+    """A wellbeing check-in ("hvordan har du det?", CheckIn): one instrument's answers, kept
+    item by item with the instrument's id and version, never only the total; plus, for an
+    adult, the own-life questions. ``prompts`` records what the check-in called for when it
+    was saved (codes such as ``score_50,drop``): the follow-up list reads it."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (
+        CheckConstraint("raw IS NULL OR raw >= 0", name="raw"),
+        Index("ix_check_in_case_taken", "case_id", "taken_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("advice_case.id", ondelete="CASCADE"))
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisor.id"))
+    taken_at: Mapped[datetime]
+    mode: Mapped[CheckInMode]
+    language: Mapped[Language]
+    instrument_id: Mapped[str] = mapped_column(String(40))
+    instrument_version: Mapped[str] = mapped_column(String(40))
+    raw: Mapped[int | None]
+    score: Mapped[int | None]
+    band: Mapped[str | None] = mapped_column(String(40))
+    prompts: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+
+    answers: Mapped[list[CheckInAnswer]] = relationship(
+        cascade="all, delete-orphan",
+        order_by=lambda: [CheckInAnswer.instrument_id, CheckInAnswer.position],
+    )
+
+
+class CheckInAnswer(Base):
+    """One item's answer: a value on the instrument's scale, or free text."""
+
+    __tablename__ = "check_in_answer"
+    __table_args__ = (
+        CheckConstraint("value IS NOT NULL OR text IS NOT NULL", name="value_or_text"),
+    )
+
+    check_in_id: Mapped[int] = mapped_column(
+        ForeignKey("check_in.id", ondelete="CASCADE"), primary_key=True
+    )
+    instrument_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    instrument_version: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int]
+    value: Mapped[int | None]
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class InstrumentText(Base):
+    """Item text of a licensed instrument, loaded by a municipality that holds the licence
+    (the program ships score-entry shells only). Kept in the database so a team shares it."""
+
+    __tablename__ = "instrument_text"
+
+    instrument_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)
+    loaded_at: Mapped[datetime]
+    loaded_by: Mapped[int] = mapped_column(ForeignKey("advisor.id"))
 
 
 class AuditEvent(Base):
