@@ -151,6 +151,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "follow_up_action": (
         "id",
         "session_id",
+        "check_in_id",
         "description",
         "due_on",
         "status",
@@ -1073,6 +1074,7 @@ class _Builder:
             (
                 self._next("follow_up_action"),
                 session_id,
+                None,
                 rng.choice(self.v.actions),
                 None if due is None else self.values.day(due),
                 status.value,

@@ -8,6 +8,7 @@ from typing import NewType
 
 from advisor_app.domain.enums import (
     ActionStatus,
+    CheckInMode,
     Condition,
     ConsentMethod,
     ConsentScope,
@@ -19,6 +20,7 @@ from advisor_app.domain.enums import (
     RelationType,
     SessionForm,
 )
+from advisor_app.domain.instruments import Instrument, Prompt
 
 RelativeId = NewType("RelativeId", int)
 CitizenId = NewType("CitizenId", int)
@@ -27,6 +29,7 @@ ConsentId = NewType("ConsentId", int)
 SessionId = NewType("SessionId", int)
 ActionId = NewType("ActionId", int)
 TopicId = NewType("TopicId", int)
+CheckInId = NewType("CheckInId", int)
 
 
 # ---- inputs -------------------------------------------------------------------------------
@@ -176,7 +179,7 @@ class RelationView:
 class ActionView:
     id: ActionId
     version: int
-    session_id: SessionId
+    session_id: SessionId | None
     description: str
     due_on: date | None
     status: ActionStatus
@@ -184,6 +187,7 @@ class ActionView:
     overdue: bool
     relative_id: RelativeId | None = None
     relative_name: str | None = None
+    check_in_id: CheckInId | None = None
 
 
 @dataclass(frozen=True)
@@ -240,3 +244,94 @@ class SessionView:
     topics: tuple[TopicView, ...] = field(default_factory=tuple)
     participants: tuple[ParticipantView, ...] = field(default_factory=tuple)
     actions: tuple[ActionView, ...] = field(default_factory=tuple)
+
+
+# ---- check-ins ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class InstrumentAnswers:
+    """Answers to one instrument as a form gives them: the scale items in order (numbers, or
+    text the service checks), and the free-text items in order ("" when left empty)."""
+
+    instrument_id: str
+    values: tuple[object, ...]
+    texts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckInInput:
+    """A check-in for ``relative_id``: the scored instrument's answers, every one required,
+    and for an adult the own-life questions, where any may be left unanswered (None)."""
+
+    relative_id: int
+    main: InstrumentAnswers
+    own_life: InstrumentAnswers | None = None
+    mode: CheckInMode = CheckInMode.INTERVIEW
+    language: Language = Language.DANISH
+    taken_at: datetime | None = None  # None: now
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    instrument_id: str
+    item_id: str
+    value: int | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class CheckInView:
+    id: CheckInId
+    relative_id: RelativeId
+    taken_at: datetime
+    mode: CheckInMode
+    language: Language
+    instrument_id: str
+    instrument_version: str
+    raw: int | None
+    score: int | None
+    band: str | None
+    prompts: tuple[str, ...]
+    answers: tuple[AnswerView, ...]
+    advisor_name: str
+    #: The signed change since the previous check-in with the same instrument when it is
+    #: significant (WHO-5: 10 points or more), else None.
+    change: int | None = None
+
+    def answer(self, instrument_id: str, item_id: str) -> AnswerView | None:
+        for answer in self.answers:
+            if answer.instrument_id == instrument_id and answer.item_id == item_id:
+                return answer
+        return None
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    """What the advisor sees on saving: the check-in and the prompts to act on."""
+
+    check_in: CheckInView
+    prompts: tuple[Prompt, ...]
+    previous_score: int | None
+
+
+@dataclass(frozen=True)
+class InstrumentChoice:
+    """The instruments a check-in for this relative may use, the default first."""
+
+    instruments: tuple[Instrument, ...]
+    own_life: Instrument | None
+    is_child: bool
+
+
+@dataclass(frozen=True)
+class CheckInDueRow:
+    """A relative whose latest check-in calls for follow-up, or is older than the period."""
+
+    relative_id: RelativeId
+    relative_name: str
+    check_in_id: CheckInId
+    taken_at: datetime
+    instrument_id: str
+    score: int | None
+    band: str | None
+    prompts: tuple[str, ...]
+    too_old: bool

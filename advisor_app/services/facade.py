@@ -7,6 +7,7 @@ from pathlib import Path
 
 from advisor_app.persistence.database import Database
 from advisor_app.services.advisors import AdvisorService
+from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.reference import ReferenceService
 from advisor_app.services.relatives import RelativeService
 from advisor_app.services.sessions import SessionService
@@ -16,6 +17,7 @@ from advisor_app.services.sessions import SessionService
 class Services:
     db: Database
     advisors: AdvisorService
+    check_ins: CheckInService
     reference: ReferenceService
     relatives: RelativeService
     sessions: SessionService
@@ -25,6 +27,7 @@ class Services:
         return cls(
             db=db,
             advisors=AdvisorService(db),
+            check_ins=CheckInService(db),
             reference=ReferenceService(db),
             relatives=RelativeService(db),
             sessions=SessionService(db),

@@ -19,12 +19,13 @@ from advisor_app.persistence.models import (
     AdvisorySession,
     CareRelation,
     Case,
+    CheckIn,
     Citizen,
     CitizenCondition,
     Consent,
     Relative,
 )
-from advisor_app.services import audit, validation
+from advisor_app.services import audit, follow_ups, validation
 from advisor_app.services.common import (
     check_version,
     conflicts_as_errors,
@@ -113,18 +114,27 @@ def _open_action_counts(
 ) -> dict[int, tuple[int, int]]:
     if not relative_ids:
         return {}
-    stmt = (
-        select(
-            Case.relative_id,
-            func.count(Action.id),
-            func.sum(case((Action.due_on < today, 1), else_=0)),
+    counts: dict[int, tuple[int, int]] = {}
+    # Follow-ups from sessions and from check-ins, each reached through its own index.
+    for owner, link in (
+        (AdvisorySession, Action.session_id == AdvisorySession.id),
+        (CheckIn, Action.check_in_id == CheckIn.id),
+    ):
+        stmt = (
+            select(
+                Case.relative_id,
+                func.count(Action.id),
+                func.sum(case((Action.due_on < today, 1), else_=0)),
+            )
+            .join(owner, owner.case_id == Case.id)
+            .join(Action, link)
+            .where(Case.relative_id.in_(relative_ids), Action.status == ActionStatus.OPEN)
+            .group_by(Case.relative_id)
         )
-        .join(AdvisorySession, AdvisorySession.case_id == Case.id)
-        .join(Action, Action.session_id == AdvisorySession.id)
-        .where(Case.relative_id.in_(relative_ids), Action.status == ActionStatus.OPEN)
-        .group_by(Case.relative_id)
-    )
-    return {rid: (int(n), int(late or 0)) for rid, n, late in session.execute(stmt)}
+        for rid, n, late in session.execute(stmt):
+            before = counts.get(rid, (0, 0))
+            counts[rid] = (before[0] + int(n), before[1] + int(late or 0))
+    return counts
 
 
 def _citizen_names(session: Session, relative_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -265,9 +275,7 @@ class RelativeService:
         )
         actions = session.scalars(
             select(Action)
-            .join(AdvisorySession, AdvisorySession.id == Action.session_id)
-            .join(Case, Case.id == AdvisorySession.case_id)
-            .where(Case.relative_id == relative_id, Action.status == ActionStatus.OPEN)
+            .where(follow_ups.of_relatives([relative_id]), Action.status == ActionStatus.OPEN)
             .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
         ).all()
         session_count = session.scalar(

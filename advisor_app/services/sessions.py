@@ -24,7 +24,7 @@ from advisor_app.persistence.models import (
     Relative,
     Topic,
 )
-from advisor_app.services import audit
+from advisor_app.services import audit, follow_ups
 from advisor_app.services.common import check_version, conflicts_as_errors, get_or_404
 from advisor_app.services.dto import (
     ActionInput,
@@ -270,11 +270,7 @@ class SessionService:
             action.status = status
             action.completed_at = utcnow() if status is not ActionStatus.OPEN else None
             session.flush()
-            relative_id = session.scalar(
-                select(Case.relative_id)
-                .join(AdvisorySession, AdvisorySession.case_id == Case.id)
-                .where(AdvisorySession.id == action.session_id)
-            )
+            relative_id = follow_ups.relative_of(session, action)
             audit.record(
                 session,
                 actor,
@@ -293,11 +289,9 @@ class SessionService:
         actor.require_personal_data()
         today = date.today()
         with self._db.begin() as session:
+            stmt, owner = follow_ups.with_relative_id(Relative.id, Relative.name)
             stmt = (
-                select(Action, Relative.id, Relative.name)
-                .join(AdvisorySession, AdvisorySession.id == Action.session_id)
-                .join(Case, Case.id == AdvisorySession.case_id)
-                .join(Relative, Relative.id == Case.relative_id)
+                stmt.join(Relative, Relative.id == owner.relative_id)
                 .where(Action.status == ActionStatus.OPEN)
                 .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
                 .limit(limit)

@@ -18,6 +18,7 @@ from advisor_app.persistence.models import (
 from advisor_app.services.dto import (
     ActionId,
     ActionView,
+    CheckInId,
     CitizenId,
     CitizenView,
     ConsentId,
@@ -85,7 +86,8 @@ def action_view(
     return ActionView(
         id=ActionId(action.id),
         version=action.version,
-        session_id=SessionId(action.session_id),
+        session_id=SessionId(action.session_id) if action.session_id is not None else None,
+        check_in_id=CheckInId(action.check_in_id) if action.check_in_id is not None else None,
         description=action.description,
         due_on=action.due_on,
         status=action.status,

@@ -1,0 +1,58 @@
+"""Where a follow-up (Action) belongs: a session's case, or a check-in's case. Queries that
+go from follow-ups to relatives, or back, use these so that both kinds count everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from advisor_app.persistence.models import Action, AdvisorySession, Case, CheckIn
+
+
+def of_relatives(relative_ids: Collection[int]) -> ColumnElement[bool]:
+    """A WHERE clause: the follow-up belongs to one of these relatives."""
+    return or_(
+        Action.session_id.in_(
+            select(AdvisorySession.id)
+            .join(Case, Case.id == AdvisorySession.case_id)
+            .where(Case.relative_id.in_(relative_ids))
+        ),
+        Action.check_in_id.in_(
+            select(CheckIn.id)
+            .join(Case, Case.id == CheckIn.case_id)
+            .where(Case.relative_id.in_(relative_ids))
+        ),
+    )
+
+
+def with_relative_id(*columns: Any) -> tuple[Select[Any], Any]:
+    """``select(Action, *columns)`` joined to the follow-up's case, driven from the follow-ups
+    (so an index on the follow-ups serves it); returns the statement and the Case alias."""
+    via_session = aliased(AdvisorySession)
+    via_check_in = aliased(CheckIn)
+    owner = aliased(Case)
+    stmt = (
+        select(Action, *columns)
+        .outerjoin(via_session, via_session.id == Action.session_id)
+        .outerjoin(via_check_in, via_check_in.id == Action.check_in_id)
+        .join(owner, owner.id == func.coalesce(via_session.case_id, via_check_in.case_id))
+    )
+    return stmt, owner
+
+
+def relative_of(session: Session, action: Action) -> int | None:
+    """The relative a follow-up belongs to; None for one agreed in an anonymous session."""
+    if action.check_in_id is not None:
+        return session.scalar(
+            select(Case.relative_id)
+            .join(CheckIn, CheckIn.case_id == Case.id)
+            .where(CheckIn.id == action.check_in_id)
+        )
+    return session.scalar(
+        select(Case.relative_id)
+        .join(AdvisorySession, AdvisorySession.case_id == Case.id)
+        .where(AdvisorySession.id == action.session_id)
+    )
