@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from advisor_app.domain.enums import (
     ActionStatus,
+    CheckInMode,
     Condition,
     ConsentMethod,
     ConsentScope,
@@ -78,6 +79,8 @@ _LABELS: dict[StrEnum, str] = {
     ActionStatus.OPEN: N_("Open"),
     ActionStatus.DONE: N_("Done"),
     ActionStatus.CANCELLED: N_("Cancelled"),
+    CheckInMode.INTERVIEW: N_("Interview: the advisor asks"),
+    CheckInMode.SELF_COMPLETED: N_("Filled in by the relative"),
 }
 
 

@@ -3,16 +3,20 @@ and a list of every open follow-up with the overdue ones first."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -22,12 +26,20 @@ from PySide6.QtWidgets import (
 
 from advisor_app import __version__
 from advisor_app.domain.actor import Actor
-from advisor_app.domain.errors import ServiceError
+from advisor_app.domain.errors import N_, ServiceError, ValidationError
+from advisor_app.domain.instruments import Instrument
 from advisor_app.i18n import LANGUAGES, _, current_language, ngettext
-from advisor_app.services.dto import ActionView, RelativeDetail, SearchResult, TopicView
+from advisor_app.services.check_ins import DEFAULT_PERIOD_DAYS
+from advisor_app.services.dto import (
+    ActionView,
+    CheckInDueRow,
+    RelativeDetail,
+    SearchResult,
+    TopicView,
+)
 from advisor_app.services.facade import Services
 from advisor_app.ui.relative_page import RelativePage
-from advisor_app.ui.table_models import ActionsModel, RelativesModel
+from advisor_app.ui.table_models import ActionsModel, CheckInDueModel, RelativesModel
 from advisor_app.ui.task_runner import TaskRunner
 from advisor_app.ui.views import selected_row, table_view
 
@@ -109,10 +121,45 @@ class MainWindow(QMainWindow):
         follow_layout.addWidget(self.follow_ups_view, 1)
         follow_layout.addWidget(QLabel(_("Double-click a follow-up to open the relative.")))
 
+        # -- check-ins that call for follow-up
+        self.check_in_due_model = CheckInDueModel(self)
+        self.check_in_due_view = table_view(
+            self.check_in_due_model, "check_ins_due", _("Check-ins to follow up")
+        )
+        self.check_in_period = QSpinBox()
+        self.check_in_period.setObjectName("check_in_period")
+        self.check_in_period.setRange(7, 3650)
+        self.check_in_period.setSuffix(" " + _("days"))
+        self.check_in_period.setValue(
+            int(QSettings().value("check_in_period_days", DEFAULT_PERIOD_DAYS))  # type: ignore[call-overload]
+        )
+        self.check_in_period.setAccessibleName(_("A new check-in after"))
+        self.check_in_due_label = QLabel()
+        self.check_in_due_label.setObjectName("check_ins_due_count")
+        period_label = QLabel(_("A new check-in &after"))
+        period_label.setBuddy(self.check_in_period)
+        check_ins_due = QWidget()
+        due_layout = QVBoxLayout(check_ins_due)
+        due_top = QHBoxLayout()
+        due_top.addWidget(period_label)
+        due_top.addWidget(self.check_in_period)
+        due_top.addWidget(self.check_in_due_label, 1)
+        due_layout.addLayout(due_top)
+        due_layout.addWidget(self.check_in_due_view, 1)
+        due_layout.addWidget(
+            QLabel(
+                _(
+                    "Relatives whose latest check-in calls for follow-up, or is older than the "
+                    "period. Double-click to open the relative."
+                )
+            )
+        )
+
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.tabs.addTab(splitter, _("Relatives"))
         self.tabs.addTab(follow_ups, _("Follow-ups"))
+        self.tabs.addTab(check_ins_due, _("Wellbeing follow-up"))
         self.setCentralWidget(self.tabs)
 
         self.busy_label = QLabel()
@@ -137,6 +184,8 @@ class MainWindow(QMainWindow):
         self.page.new_session_requested.connect(self.new_session)
         self.overdue_only.toggled.connect(self.load_follow_ups)
         self.follow_ups_view.doubleClicked.connect(self._on_follow_ups_double_clicked)
+        self.check_in_period.valueChanged.connect(self._on_check_in_period_changed)
+        self.check_in_due_view.doubleClicked.connect(self._on_check_ins_due_double_clicked)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.runner.busy_changed.connect(self._on_runner_busy_changed)
         self.runner.failed.connect(self._on_runner_failed)
@@ -162,6 +211,9 @@ class MainWindow(QMainWindow):
         self.anonymous_action = relative_menu.addAction(_("&Anonymous session…"))
         self.anonymous_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
         self.anonymous_action.triggered.connect(self.new_anonymous_session)
+        self.check_in_action = relative_menu.addAction(_("New &check-in…"))
+        self.check_in_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.check_in_action.triggered.connect(self._on_check_in_action_triggered)
         find_action = relative_menu.addAction(_("&Find"))
         find_action.setShortcut(QKeySequence.StandardKey.Find)
         find_action.triggered.connect(self._on_find_triggered)
@@ -176,6 +228,8 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             language_menu.addAction(action)
         group.triggered.connect(self._on_language_triggered)
+        load_text = settings_menu.addAction(_("Load licensed instrument &text…"))
+        load_text.triggered.connect(self._on_load_text_triggered)
 
         help_menu = self.menuBar().addMenu(_("&Help"))
         about = help_menu.addAction(_("&About advisor_app"))
@@ -268,6 +322,8 @@ class MainWindow(QMainWindow):
         self.run_search()
         if self.tabs.currentIndex() == 1:
             self.load_follow_ups()
+        elif self.tabs.currentIndex() == 2:
+            self.load_check_ins_due()
 
     # ---- new relative, new session -----------------------------------------------------
     def new_relative(self) -> None:
@@ -308,10 +364,87 @@ class MainWindow(QMainWindow):
     def _on_topics_loaded(self, topics: tuple[TopicView, ...]) -> None:
         self.topics = topics
 
+    # ---- check-ins ---------------------------------------------------------------------
+    def _on_check_in_action_triggered(self) -> None:
+        if self.page.detail is not None and self.stack.currentWidget() is self.page:
+            self.tabs.setCurrentIndex(0)
+            self.page.new_check_in()
+        else:
+            self._on_find_triggered()
+            self.statusBar().showMessage(_("Choose the relative first."), 5000)
+
+    def load_check_ins_due(self) -> None:
+        services, actor = self.services, self.actor
+        days = self.check_in_period.value()
+        self.runner.submit(
+            lambda: services.check_ins.needing_follow_up(actor, older_than_days=days),
+            self._on_check_ins_due_loaded,
+            self._show_error,
+            owner=self,
+        )
+
+    def _on_check_ins_due_loaded(self, rows: tuple[CheckInDueRow, ...]) -> None:
+        self.check_in_due_model.set_rows(rows)
+        prompted = sum(1 for r in rows if r.prompts)
+        self.check_in_due_label.setText(
+            _("{n} relatives: {prompted} with prompts, {old} due for a new check-in").format(
+                n=len(rows), prompted=prompted, old=sum(1 for r in rows if r.too_old)
+            )
+        )
+
+    def _on_check_in_period_changed(self, days: int) -> None:
+        QSettings().setValue("check_in_period_days", days)
+        self.load_check_ins_due()
+
+    def _on_check_ins_due_double_clicked(self, _index: object) -> None:
+        row = selected_row(self.check_in_due_view)
+        if isinstance(row, CheckInDueRow):
+            self.open_relative(row.relative_id, row.relative_name)
+
+    def open_relative(self, relative_id: int, name: str) -> None:
+        """Show the relative's page: search for the name and select the row."""
+        self.tabs.setCurrentIndex(0)
+        self.search.blockSignals(True)
+        self.search.setText(name)
+        self.search.blockSignals(False)
+        self._pending_select = relative_id
+        self.run_search()
+
+    def _on_load_text_triggered(self) -> None:
+        dialog = QFileDialog(self, _("Load licensed instrument text"))
+        dialog.setObjectName("load_text_dialog")
+        dialog.setNameFilter(_("Instrument text (*.json)"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.load_instrument_text)
+        dialog.open()
+
+    def load_instrument_text(self, path: str) -> None:
+        """Read a licensed text file and keep it in the database for the whole team."""
+        try:
+            raw = Path(path).read_bytes()
+        except OSError:
+            self._show_error(ValidationError(N_("The file could not be read.")))
+            return
+        services, actor = self.services, self.actor
+        self.runner.submit(
+            lambda: services.check_ins.load_instrument_text(actor, raw),
+            self._on_instrument_text_loaded,
+            self._show_error,
+            owner=self,
+        )
+
+    def _on_instrument_text_loaded(self, instrument: Instrument) -> None:
+        self.statusBar().showMessage(
+            _("The text of {name} is loaded.").format(name=instrument.name_in(current_language())),
+            8000,
+        )
+
     # ---- follow-ups --------------------------------------------------------------------
     def _on_tabs_current_changed(self, index: int) -> None:
         if index == 1:
             self.load_follow_ups()
+        elif index == 2:
+            self.load_check_ins_due()
 
     def load_follow_ups(self) -> None:
         services, actor, overdue = self.services, self.actor, self.overdue_only.isChecked()
@@ -334,12 +467,7 @@ class MainWindow(QMainWindow):
         action = selected_row(self.follow_ups_view)
         if not isinstance(action, ActionView) or action.relative_id is None:
             return
-        self.tabs.setCurrentIndex(0)
-        self.search.blockSignals(True)
-        self.search.setText(action.relative_name or "")
-        self.search.blockSignals(False)
-        self._pending_select = action.relative_id
-        self.run_search()
+        self.open_relative(action.relative_id, action.relative_name or "")
 
     # ---- errors and state --------------------------------------------------------------
     def _show_error(self, error: ServiceError) -> None:

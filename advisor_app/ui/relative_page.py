@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import ActionStatus, ConsentStatus
 from advisor_app.domain.errors import ServiceError
+from advisor_app.domain.instruments import BAND_TEXTS
 from advisor_app.i18n import (
     _,
     current_language,
@@ -35,14 +37,23 @@ from advisor_app.i18n import (
 )
 from advisor_app.services.dto import (
     ActionView,
+    CheckInView,
     ConsentView,
+    InstrumentChoice,
     RelationView,
     RelativeDetail,
     SessionView,
 )
 from advisor_app.services.facade import Services
+from advisor_app.services.instruments import shipped
 from advisor_app.ui.labels import label
-from advisor_app.ui.table_models import ActionsModel, SessionsModel
+from advisor_app.ui.table_models import (
+    ActionsModel,
+    CheckInsModel,
+    SessionsModel,
+    answer_label,
+    instrument_name,
+)
 from advisor_app.ui.task_runner import TaskRunner
 from advisor_app.ui.views import selected_row, table_view
 
@@ -84,12 +95,55 @@ def session_html(session: SessionView) -> str:
     return "".join(parts)
 
 
+def check_in_html(check_in: CheckInView) -> str:
+    """A check-in's every answer as escaped rich text, the item text in the language it was
+    given in; a licensed shell shows its item numbers."""
+    instrument_ids = list(dict.fromkeys(a.instrument_id for a in check_in.answers))
+    parts = [
+        f"<h3>{escape(format_datetime(check_in.taken_at))} · "
+        f"{escape(instrument_name(check_in.instrument_id))}</h3>"
+    ]
+    summary = []
+    if check_in.score is not None:
+        summary.append(_("Score: {score}").format(score=check_in.score))
+    if check_in.band in BAND_TEXTS:
+        summary.append(_(BAND_TEXTS[check_in.band]))
+    if check_in.change is not None:
+        summary.append(_("Significant change: {points:+d}").format(points=check_in.change))
+    summary.append(label(check_in.mode))
+    parts.append(f"<p>{escape(' · '.join(summary))}</p>")
+    for instrument_id in instrument_ids:
+        try:
+            instrument = shipped(instrument_id)
+        except ServiceError:
+            instrument = None
+        title = instrument.name_in(current_language()) if instrument else instrument_id
+        rows = []
+        for answer in (a for a in check_in.answers if a.instrument_id == instrument_id):
+            question = answer.item_id
+            if instrument is not None and instrument.shows_text:
+                item = next((i for i in instrument.items if i.id == answer.item_id), None)
+                if item is not None:
+                    question = item.text_in(check_in.language.value)
+            value = (
+                answer.text
+                if answer.text is not None
+                else answer_label(instrument_id, answer.value)
+            )
+            rows.append(f"<li>{escape(question)}: <b>{escape(value or '')}</b></li>")
+        parts.append(f"<p><b>{escape(title)}</b></p><ul>{''.join(rows)}</ul>")
+    parts.append(f"<p><i>{escape(_('Advisor'))}: {escape(check_in.advisor_name)}</i></p>")
+    return "".join(parts)
+
+
 class RelativePage(QWidget):
     """Shows one relative; emits ``changed`` after any save so the list can refresh."""
 
     changed = Signal()
     loaded = Signal(object)  # RelativeDetail
     sessions_loaded = Signal(object)  # tuple[SessionView, ...]
+    check_ins_loaded = Signal(object)  # tuple[CheckInView, ...]
+    check_in_dialog_opened = Signal(object)  # CheckInDialog
     new_session_requested = Signal(object)  # RelativeDetail
 
     def __init__(
@@ -101,6 +155,7 @@ class RelativePage(QWidget):
         self._actor = actor
         self.detail: RelativeDetail | None = None
         self.sessions: tuple[SessionView, ...] = ()
+        self.check_ins: tuple[CheckInView, ...] = ()
 
         self.heading = QLabel()
         self.heading.setObjectName("relative_heading")
@@ -126,6 +181,7 @@ class RelativePage(QWidget):
         self.tabs.addTab(self._build_overview(), _("Overview"))
         self.tabs.addTab(self._build_sessions(), _("Sessions"))
         self.tabs.addTab(self._build_actions(), _("Follow-ups"))
+        self.tabs.addTab(self._build_check_ins(), _("Wellbeing"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -268,6 +324,43 @@ class RelativePage(QWidget):
         layout.addLayout(buttons)
         return page
 
+    def _build_check_ins(self) -> QWidget:
+        from advisor_app.ui.wellbeing_chart import WellbeingChart
+
+        self.check_in_button = _button(_("New &check-in"), "new_check_in")
+        self.check_in_button.setToolTip(_("How are you doing? (Ctrl+Shift+K)"))
+        self.check_in_button.clicked.connect(self.new_check_in)
+        self.chart_instrument = QComboBox()
+        self.chart_instrument.setObjectName("chart_instrument")
+        self.chart_instrument.setAccessibleName(_("Instrument in the chart"))
+        self.chart_instrument.currentIndexChanged.connect(self._on_chart_instrument_changed)
+        self.chart = WellbeingChart()
+        self.chart.setMinimumHeight(220)
+        self.check_ins_model = CheckInsModel(self)
+        self.check_ins_view = table_view(self.check_ins_model, "check_ins", _("Check-ins"))
+        self.check_in_text = QTextBrowser()
+        self.check_in_text.setObjectName("check_in_detail")
+        self.check_in_text.setAccessibleName(_("Selected check-in"))
+        self.check_ins_view.selectionModel().selectionChanged.connect(
+            self._on_check_ins_selection_changed
+        )
+        top = QHBoxLayout()
+        top.addWidget(self.check_in_button)
+        top.addStretch(1)
+        chart_label = QLabel(_("Chart of"))
+        chart_label.setBuddy(self.chart_instrument)
+        top.addWidget(chart_label)
+        top.addWidget(self.chart_instrument)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.chart)
+        splitter.addWidget(self.check_ins_view)
+        splitter.addWidget(self.check_in_text)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        return page
+
     # ---- loading -----------------------------------------------------------------------
     def load(self, relative_id: int) -> None:
         services, actor = self._services, self._actor
@@ -280,6 +373,12 @@ class RelativePage(QWidget):
         self._runner.submit(
             lambda: services.sessions.list_for_relative(actor, relative_id),
             self.show_sessions,
+            self._on_load_error,
+            owner=self,
+        )
+        self._runner.submit(
+            lambda: services.check_ins.history(actor, relative_id),
+            self.show_check_ins,
             self._on_load_error,
             owner=self,
         )
@@ -395,6 +494,68 @@ class RelativePage(QWidget):
             self.session_text.clear()
         self.sessions_loaded.emit(sessions)
 
+    def show_check_ins(self, check_ins: tuple[CheckInView, ...]) -> None:
+        self.check_ins = check_ins
+        self.check_ins_model.set_rows(check_ins)
+        self.check_ins_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        scored = list(dict.fromkeys(c.instrument_id for c in check_ins if c.score is not None))
+        wanted = self.chart_instrument.currentData()
+        self.chart_instrument.blockSignals(True)
+        self.chart_instrument.clear()
+        for instrument_id in scored:
+            self.chart_instrument.addItem(instrument_name(instrument_id), instrument_id)
+        if scored:
+            latest = next(c.instrument_id for c in reversed(check_ins) if c.score is not None)
+            index = self.chart_instrument.findData(wanted if wanted in scored else latest)
+            self.chart_instrument.setCurrentIndex(index)
+        self.chart_instrument.setEnabled(len(scored) > 1)
+        self.chart_instrument.blockSignals(False)
+        self._draw_chart()
+        if check_ins:
+            self.check_ins_view.selectRow(0)
+        else:
+            self.check_in_text.clear()
+        self.check_ins_loaded.emit(check_ins)
+
+    def _draw_chart(self) -> None:
+        instrument_id = self.chart_instrument.currentData()
+        instrument = None
+        if instrument_id:
+            try:
+                instrument = shipped(str(instrument_id))
+            except ServiceError:
+                instrument = None
+        self.chart.show_trend(instrument, self.check_ins)
+
+    def _on_chart_instrument_changed(self, _index: int) -> None:
+        self._draw_chart()
+
+    def _on_check_ins_selection_changed(self, *_args: object) -> None:
+        check_in = selected_row(self.check_ins_view)
+        self.check_in_text.setHtml(check_in_html(check_in) if check_in is not None else "")
+
+    # ---- check-ins ---------------------------------------------------------------------
+    def new_check_in(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        services = self._services
+        self._runner.submit(
+            lambda: services.check_ins.choice(detail.is_child),
+            lambda choice: self._open_check_in(detail, choice),
+            self._show_error,
+            owner=self,
+        )
+
+    def _open_check_in(self, detail: RelativeDetail, choice: InstrumentChoice) -> None:
+        from advisor_app.ui.check_in_dialog import CheckInDialog
+
+        dialog = CheckInDialog(self._services, self._runner, self._actor, detail, choice, self)
+        dialog.check_in_saved.connect(self._after_save)
+        dialog.follow_ups_created.connect(self._after_save)
+        dialog.open()
+        self.check_in_dialog_opened.emit(dialog)
+
     # ---- selection ---------------------------------------------------------------------
     def selected_relation(self) -> RelationView | None:
         index = self.relations_view.currentIndex()
@@ -417,6 +578,7 @@ class RelativePage(QWidget):
         consent = self.selected_consent()
         self.edit_button.setEnabled(has)
         self.session_button.setEnabled(has)
+        self.check_in_button.setEnabled(has)
         self.add_relation_button.setEnabled(has)
         self.edit_relation_button.setEnabled(relation is not None)
         self.edit_citizen_button.setEnabled(relation is not None)

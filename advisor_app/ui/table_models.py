@@ -14,8 +14,17 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from advisor_app.domain.errors import ServiceError
+from advisor_app.domain.instruments import BAND_TEXTS, Instrument
 from advisor_app.i18n import N_, _, format_date, format_datetime
-from advisor_app.services.dto import ActionView, RelativeRow, SessionView
+from advisor_app.services.dto import (
+    ActionView,
+    CheckInDueRow,
+    CheckInView,
+    RelativeRow,
+    SessionView,
+)
+from advisor_app.services.instruments import OWN_LIFE, shipped
 from advisor_app.ui.labels import label
 
 R = TypeVar("R")
@@ -171,4 +180,125 @@ class ActionsModel(RowsModel[ActionView]):
         Column[ActionView](N_("Follow-up"), lambda a: a.description),
         Column[ActionView](N_("Status"), _status, None, lambda a: a.overdue),
         Column[ActionView](N_("Relative"), lambda a: a.relative_name or ""),
+    )
+
+
+# ---- check-ins ----------------------------------------------------------------------------
+def _instrument(instrument_id: str) -> Instrument | None:
+    try:
+        return shipped(instrument_id)
+    except ServiceError:
+        return None  # a check-in with an instrument no longer shipped still lists
+
+
+def instrument_name(instrument_id: str) -> str:
+    from advisor_app.i18n import current_language
+
+    found = _instrument(instrument_id)
+    return found.name_in(current_language()) if found else instrument_id
+
+
+def answer_label(instrument_id: str, value: int | None) -> str:
+    """A scale answer in words (the scale's label in the UI language), else the number."""
+    from advisor_app.i18n import current_language
+
+    if value is None:
+        return ""
+    found = _instrument(instrument_id)
+    if found is not None:
+        labels = found.scale_labels.get(current_language()) or found.scale_labels.get("en")
+        if labels and 0 <= value - found.scale_min < len(labels):
+            return labels[value - found.scale_min]
+    return str(value)
+
+
+def _own_life(item_id: str) -> Callable[[CheckInView], str]:
+    def text(view: CheckInView) -> str:
+        answer = view.answer(OWN_LIFE, item_id)
+        if answer is None:
+            return ""
+        return answer.text if answer.text is not None else answer_label(OWN_LIFE, answer.value)
+
+    return text
+
+
+def _band(view: CheckInView) -> str:
+    return _(BAND_TEXTS[view.band]) if view.band in BAND_TEXTS else ""
+
+
+def _needs_follow_up(view: CheckInView) -> bool:
+    return bool(view.prompts)
+
+
+class CheckInColumn(IntEnum):
+    TAKEN = 0
+    INSTRUMENT = 1
+    SCORE = 2
+    BAND = 3
+    CHANGE = 4
+    SLEEP = 5
+    OWN_TIME = 6
+    WORK = 7
+    TALK = 8
+    WORRY = 9
+
+
+class CheckInsModel(RowsModel[CheckInView]):
+    COLUMNS = (
+        Column[CheckInView](
+            N_("Date"), lambda c: format_datetime(c.taken_at), lambda c: c.taken_at
+        ),
+        Column[CheckInView](N_("Instrument"), lambda c: instrument_name(c.instrument_id)),
+        Column[CheckInView](
+            N_("Score"),
+            lambda c: "" if c.score is None else str(c.score),
+            lambda c: (c.score is None, c.score or 0),
+            _needs_follow_up,
+        ),
+        Column[CheckInView](N_("Wellbeing"), _band, None, _needs_follow_up),
+        Column[CheckInView](
+            N_("Change"),
+            lambda c: "" if c.change is None else f"{c.change:+d}",
+            lambda c: c.change or 0,
+            lambda c: (c.change or 0) < 0,
+        ),
+        Column[CheckInView](N_("Sleep"), _own_life("sleep")),
+        Column[CheckInView](N_("Time for yourself"), _own_life("own_time")),
+        Column[CheckInView](N_("Work and interests"), _own_life("work_interests")),
+        Column[CheckInView](N_("Someone to talk to"), _own_life("someone_to_talk_to")),
+        Column[CheckInView](N_("Worries"), _own_life("worry")),
+    )
+
+
+def _reasons(row: CheckInDueRow) -> str:
+    reasons = [_(PROMPT_LABELS.get(code, code)) for code in row.prompts]
+    if row.too_old:
+        reasons.append(_("Time for a new check-in"))
+    return "; ".join(reasons)
+
+
+PROMPT_LABELS = {
+    "score_28": N_("Score 28 or lower"),
+    "score_50": N_("Score 50 or lower"),
+    "drop": N_("Dropped 10 points or more"),
+    "item_low": N_("Answers at 0 or 1"),
+    "child_low": N_("Low answers (child)"),
+    "own_life_low": N_("Own life: 'Not at all'"),
+}
+
+
+class CheckInDueModel(RowsModel[CheckInDueRow]):
+    COLUMNS = (
+        Column[CheckInDueRow](N_("Relative"), lambda r: r.relative_name),
+        Column[CheckInDueRow](
+            N_("Last check-in"), lambda r: format_datetime(r.taken_at), lambda r: r.taken_at
+        ),
+        Column[CheckInDueRow](N_("Instrument"), lambda r: instrument_name(r.instrument_id)),
+        Column[CheckInDueRow](
+            N_("Score"),
+            lambda r: "" if r.score is None else str(r.score),
+            lambda r: (r.score is None, r.score or 0),
+            lambda r: bool(r.prompts),
+        ),
+        Column[CheckInDueRow](N_("Why"), _reasons, None, lambda r: bool(r.prompts)),
     )
