@@ -85,7 +85,7 @@ def _check_own_life(instrument: Instrument, answers: InstrumentAnswers) -> tuple
         )
     checked: list[int | None] = []
     for position, value in enumerate(answers.values):
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):
             checked.append(None)
             continue
         # The instrument's own rule checks the one answer, at its own position.

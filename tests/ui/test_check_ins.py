@@ -1,0 +1,224 @@
+"""Wellbeing check-ins driven as in the meeting: the relative fills WHO-5 in the relative's
+view, the advisor sees the prompt and the new point on the chart, next steps become
+follow-ups; a child gets the smiley check-in; the follow-up list opens the relative."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from advisor_app.domain.enums import ConsentMethod, ConsentScope, RelationType
+from advisor_app.services.dto import (
+    CheckInInput,
+    CitizenInput,
+    ConsentInput,
+    InstrumentAnswers,
+    RelationInput,
+    RelativeInput,
+)
+from advisor_app.ui.check_in_dialog import CheckInDialog
+from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.table_models import CheckInDueModel, CheckInsModel
+
+CITIZEN = "Ingeborg Ravnsbæk"
+OTHER_RELATIVE = "Bodil Ravnsbæk"
+
+
+def register(services, actor, name, birth_year, citizen_id=None):  # type: ignore[no-untyped-def]
+    return services.relatives.register(
+        actor,
+        RelativeInput(name=name, birth_year=birth_year),
+        None if citizen_id else CitizenInput(name=CITIZEN, birth_year=1940),
+        RelationInput(RelationType.CHILD if birth_year > 1950 else RelationType.SPOUSE),
+        [ConsentInput(ConsentScope.HEALTH_INFORMATION, ConsentMethod.WRITTEN, date.today())],
+        citizen_id=citizen_id,
+    )
+
+
+@pytest.fixture
+def family(services, actor):  # type: ignore[no-untyped-def]
+    """An adult with a good WHO-5 a month ago, and another relative of the same citizen."""
+    adult = register(services, actor, "Erik Ravnsbæk", 1952)
+    citizen_id = adult.relations[0].citizen.id
+    register(services, actor, OTHER_RELATIVE, 1975, citizen_id)
+    services.check_ins.record(
+        actor,
+        CheckInInput(
+            adult.id,
+            InstrumentAnswers("who5", (4, 4, 3, 4, 3)),
+            taken_at=datetime.now(UTC) - timedelta(days=30),
+        ),
+    )
+    return adult
+
+
+@pytest.fixture
+def window(qtbot, services, actor, runner, family):  # type: ignore[no-untyped-def]
+    win = MainWindow(services, actor, runner)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.search_finished, timeout=10_000):
+        win.show()
+    return win
+
+
+def open_page(qtbot, win, relative_id):  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(win.page.check_ins_loaded, timeout=10_000):
+        assert win.select_relative(relative_id)
+    win.page.tabs.setCurrentIndex(3)
+
+
+def open_check_in(qtbot, win) -> CheckInDialog:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(win.page.check_in_dialog_opened, timeout=10_000) as opened:
+        qtbot.mouseClick(win.page.check_in_button, Qt.MouseButton.LeftButton)
+    dialog: CheckInDialog = opened.args[0]
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def answer(qtbot, dialog, instrument_id, item_ids_values):  # type: ignore[no-untyped-def]
+    for item_id, value in item_ids_values:
+        button = dialog.findChild(object, f"answer_{instrument_id}_{item_id}_{value}")
+        assert button is not None, (item_id, value)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert button.isChecked()
+
+
+def test_relative_fills_who5_in_the_relatives_view_and_the_advisor_sees_the_prompt(  # type: ignore[no-untyped-def]
+    qtbot, window, family, services, actor
+):
+    open_page(qtbot, window, family.id)
+    before = window.page.chart.points()
+    assert [y for _x, y in before] == [72.0]
+    dialog = open_check_in(qtbot, window)
+    assert [dialog.instrument_combo.itemData(i) for i in range(dialog.instrument_combo.count())][
+        0
+    ] == "who5"
+
+    qtbot.keyClick(dialog, Qt.Key.Key_F11)
+    assert dialog.relative_view and dialog.isFullScreen()
+    assert not dialog.advisor_panel.isVisibleTo(dialog)
+    assert dialog.font().pointSizeF() > window.font().pointSizeF() * 1.4
+    seen = " ".join(dialog.visible_texts())
+    for private in (CITIZEN, OTHER_RELATIVE, "Ravnsbæk", "72"):
+        assert private not in seen
+    assert "Jeg har været glad og i godt humør" in seen  # the Danish item text
+
+    answer(qtbot, dialog, "who5", [("1", 2), ("2", 1), ("3", 2), ("4", 1), ("5", 2)])
+    answer(qtbot, dialog, "own_life", [("sleep", 0), ("someone_to_talk_to", 3)])
+    qtbot.keyClicks(dialog.findChild(object, "text_own_life_worry"), "Økonomien")
+    with qtbot.waitSignal(window.page.check_ins_loaded, timeout=10_000):
+        with qtbot.waitSignal(dialog.check_in_saved, timeout=10_000) as saved:
+            qtbot.keyClick(dialog.save_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    result = saved.args[0]
+    assert result.check_in.score == 32 and result.check_in.band == "poor"
+    # Still in the relative's view: a thank-you, no score, no prompts for the relative.
+    assert dialog.thanks.isVisibleTo(dialog)
+    assert not dialog.result_box.isVisibleTo(dialog)
+    assert "32" not in " ".join(dialog.visible_texts())
+
+    qtbot.keyClick(dialog, Qt.Key.Key_F11)  # the screen goes back to the advisor
+    assert not dialog.relative_view and not dialog.isFullScreen()
+    assert dialog.result_box.isVisibleTo(dialog)
+    assert "32" in dialog.result_label.text()
+    assert "Nedsat trivsel" in dialog.result_label.text()
+    prompts = dialog.prompts_label.text()
+    assert "faldet 40 point" in prompts and "50 eller lavere" in prompts
+
+    points = window.page.chart.points()
+    assert [y for _x, y in points] == [72.0, 32.0]
+    assert window.page.chart.marked_changes() == [points[1]]
+    assert window.page.check_ins_model.rowCount() == 2
+    stored = services.check_ins.history(actor, family.id)[-1]
+    assert stored.mode.value == "self_completed"
+    assert stored.answer("own_life", "worry").text == "Økonomien"
+    assert stored.answer("own_life", "sleep").value == 0
+    assert stored.answer("own_life", "own_time") is None
+
+    # Next steps become follow-ups on the relative's page.
+    relief = dialog.findChild(object, "step_relief")
+    relief.click()
+    with qtbot.waitSignal(window.page.loaded, timeout=10_000):
+        qtbot.mouseClick(dialog.create_steps_button, Qt.MouseButton.LeftButton)
+    descriptions = [a.description for a in window.page.detail.open_actions]
+    assert descriptions == ["Tilbyd aflastning eller afløsning"]
+
+
+def test_an_unanswered_question_is_named_and_nothing_is_saved(qtbot, window, family, services, actor):  # type: ignore[no-untyped-def]
+    open_page(qtbot, window, family.id)
+    dialog = open_check_in(qtbot, window)
+    answer(qtbot, dialog, "who5", [("1", 3), ("2", 3), ("4", 3), ("5", 3)])
+    qtbot.keyClick(dialog.save_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.banner.isVisible()
+    assert "3" in dialog.banner.text()
+    assert len(services.check_ins.history(actor, family.id)) == 1
+    assert dialog.main_form.values() == (3, 3, None, 3, 3)  # what was chosen is kept
+    # A bare Enter never saves; Escape asks before throwing answers away.
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.result is None and dialog.isVisible()
+
+
+def test_escape_in_the_relatives_view_only_gives_the_screen_back(qtbot, window, family):  # type: ignore[no-untyped-def]
+    open_page(qtbot, window, family.id)
+    dialog = open_check_in(qtbot, window)
+    dialog.set_relative_view(True)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and not dialog.relative_view
+    assert dialog.advisor_panel.isVisibleTo(dialog)
+
+
+def test_a_child_gets_the_smiley_check_in_only(qtbot, services, actor, runner, family):  # type: ignore[no-untyped-def]
+    child = register(
+        services, actor, "Mikkel Ravnsbæk", date.today().year - 11, family.relations[0].citizen.id
+    )
+    win = MainWindow(services, actor, runner)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.search_finished, timeout=10_000):
+        win.show()
+    open_page(qtbot, win, child.id)
+    dialog = open_check_in(qtbot, win)
+    combo = dialog.instrument_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == ["child_smiley"]
+    assert dialog.own_life_form is None
+    smiley = dialog.findChild(object, "answer_child_smiley_home_5")
+    assert not smiley.icon().isNull() and smiley.accessibleName().endswith("Rigtig godt")
+    answer(
+        qtbot,
+        dialog,
+        "child_smiley",
+        [("home", 4), ("sleep", 2), ("school", 4), ("friends", 5), ("talk", 1)],
+    )
+    with qtbot.waitSignal(dialog.check_in_saved, timeout=10_000) as saved:
+        dialog.save()
+    assert saved.args[0].check_in.score is None
+    assert "Tal med barnet" in dialog.findChild(object, "step_talk_child").text()
+
+
+def test_the_follow_up_list_names_the_relative_and_opens_the_page(qtbot, window, family, services, actor):  # type: ignore[no-untyped-def]
+    services.check_ins.record(
+        actor, CheckInInput(family.id, InstrumentAnswers("who5", (1, 1, 1, 1, 1)))
+    )
+    window.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: window.check_in_due_model.rowCount() == 1, timeout=10_000)
+    row = window.check_in_due_model.row_at(0)
+    assert row.relative_id == family.id and row.score == 20
+    why = window.check_in_due_model.index(0, 4).data()
+    assert "28 eller lavere" in why
+    window.check_in_due_view.selectRow(0)
+    with qtbot.waitSignal(window.page.loaded, timeout=10_000):
+        window._on_check_ins_due_double_clicked(None)
+    assert window.tabs.currentIndex() == 0 and window.page.detail.id == family.id
+    # A shorter period puts the month-old check-in of nobody else on the list: still one.
+    window.check_in_period.setValue(7)
+    qtbot.waitUntil(lambda: window.check_in_due_model.rowCount() == 1, timeout=10_000)
+
+
+def test_check_in_models_pass_the_model_tester(qtmodeltester, services, actor, family):  # type: ignore[no-untyped-def]
+    model = CheckInsModel()
+    model.set_rows(services.check_ins.history(actor, family.id))
+    qtmodeltester.check(model)
+    due = CheckInDueModel()
+    due.set_rows(services.check_ins.needing_follow_up(actor, older_than_days=7))
+    assert due.rowCount() == 1
+    qtmodeltester.check(due)
