@@ -387,9 +387,11 @@ class MainWindow(QMainWindow):
         self.check_in_due_model.set_rows(rows)
         prompted = sum(1 for r in rows if r.prompts)
         self.check_in_due_label.setText(
-            _("{n} relatives: {prompted} with prompts, {old} due for a new check-in").format(
-                n=len(rows), prompted=prompted, old=sum(1 for r in rows if r.too_old)
-            )
+            ngettext(
+                "{n} relative: {prompted} with prompts, {old} due for a new check-in",
+                "{n} relatives: {prompted} with prompts, {old} due for a new check-in",
+                len(rows),
+            ).format(n=len(rows), prompted=prompted, old=sum(1 for r in rows if r.too_old))
         )
 
     def _on_check_in_period_changed(self, days: int) -> None:
