@@ -92,9 +92,7 @@ def test_relative_fills_who5_in_the_relatives_view_and_the_advisor_sees_the_prom
     before = window.page.chart.points()
     assert [y for _x, y in before] == [72.0]
     dialog = open_check_in(qtbot, window)
-    assert [dialog.instrument_combo.itemData(i) for i in range(dialog.instrument_combo.count())][
-        0
-    ] == "who5"
+    assert dialog.instrument_combo.itemData(0) == "who5"  # WHO-5 first for an adult
 
     qtbot.keyClick(dialog, Qt.Key.Key_F11)
     assert dialog.relative_view and dialog.isFullScreen()
@@ -108,9 +106,11 @@ def test_relative_fills_who5_in_the_relatives_view_and_the_advisor_sees_the_prom
     answer(qtbot, dialog, "who5", [("1", 2), ("2", 1), ("3", 2), ("4", 1), ("5", 2)])
     answer(qtbot, dialog, "own_life", [("sleep", 0), ("someone_to_talk_to", 3)])
     qtbot.keyClicks(dialog.findChild(object, "text_own_life_worry"), "Økonomien")
-    with qtbot.waitSignal(window.page.check_ins_loaded, timeout=10_000):
-        with qtbot.waitSignal(dialog.check_in_saved, timeout=10_000) as saved:
-            qtbot.keyClick(dialog.save_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with (
+        qtbot.waitSignal(window.page.check_ins_loaded, timeout=10_000),
+        qtbot.waitSignal(dialog.check_in_saved, timeout=10_000) as saved,
+    ):
+        qtbot.keyClick(dialog.save_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     result = saved.args[0]
     assert result.check_in.score == 32 and result.check_in.band == "poor"
     # Still in the relative's view: a thank-you, no score, no prompts for the relative.
@@ -145,7 +145,9 @@ def test_relative_fills_who5_in_the_relatives_view_and_the_advisor_sees_the_prom
     assert descriptions == ["Tilbyd aflastning eller afløsning"]
 
 
-def test_an_unanswered_question_is_named_and_nothing_is_saved(qtbot, window, family, services, actor):  # type: ignore[no-untyped-def]
+def test_an_unanswered_question_is_named_and_nothing_is_saved(
+    qtbot, window, family, services, actor
+):  # type: ignore[no-untyped-def]
     open_page(qtbot, window, family.id)
     dialog = open_check_in(qtbot, window)
     answer(qtbot, dialog, "who5", [("1", 3), ("2", 3), ("4", 3), ("5", 3)])
@@ -195,7 +197,9 @@ def test_a_child_gets_the_smiley_check_in_only(qtbot, services, actor, runner, f
     assert "Tal med barnet" in dialog.findChild(object, "step_talk_child").text()
 
 
-def test_the_follow_up_list_names_the_relative_and_opens_the_page(qtbot, window, family, services, actor):  # type: ignore[no-untyped-def]
+def test_the_follow_up_list_names_the_relative_and_opens_the_page(
+    qtbot, window, family, services, actor
+):  # type: ignore[no-untyped-def]
     services.check_ins.record(
         actor, CheckInInput(family.id, InstrumentAnswers("who5", (1, 1, 1, 1, 1)))
     )
@@ -222,3 +226,54 @@ def test_check_in_models_pass_the_model_tester(qtmodeltester, services, actor, f
     due.set_rows(services.check_ins.needing_follow_up(actor, older_than_days=7))
     assert due.rowCount() == 1
     qtmodeltester.check(due)
+
+
+def test_a_licensed_shell_takes_scores_and_shows_text_once_loaded(  # type: ignore[no-untyped-def]
+    qtbot, window, family, services, actor, tmp_path
+):
+    import json
+
+    open_page(qtbot, window, family.id)
+    dialog = open_check_in(qtbot, window)
+    dialog.instrument_combo.setCurrentIndex(dialog.instrument_combo.findData("zarit4"))
+    qtbot.waitUntil(lambda: dialog.main_form.isVisibleTo(dialog))
+    shell = " ".join(dialog.visible_texts())
+    assert "Spørgsmål 1" in shell and "Licensed item" not in shell  # numbered items, no text
+    answer(qtbot, dialog, "zarit4", [("1", 2), ("2", 3), ("3", 0), ("4", 4)])
+    with qtbot.waitSignal(dialog.check_in_saved, timeout=10_000) as saved:
+        dialog.save()
+    assert saved.args[0].check_in.score == 9 and saved.args[0].check_in.instrument_id == "zarit4"
+    dialog.done(0)
+
+    # The municipality's licensed text file, loaded from the Settings menu's slot.
+    text_file = tmp_path / "zarit4-da.json"
+    text_file.write_text(
+        json.dumps(
+            {
+                "id": "zarit4",
+                "version": "shell-1",
+                "items": {str(n): {"da": f"Licensed item {n}"} for n in range(1, 5)},
+                "labels": {"da": ["L0", "L1", "L2", "L3", "L4"]},
+            }
+        ),
+        encoding="utf-8",
+    )
+    with qtbot.waitSignal(window.runner.busy_changed, timeout=10_000):
+        window.load_instrument_text(str(text_file))
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10_000)
+    assert "indlæst" in window.statusBar().currentMessage()
+    dialog = open_check_in(qtbot, window)
+    dialog.instrument_combo.setCurrentIndex(dialog.instrument_combo.findData("zarit4"))
+    qtbot.waitUntil(lambda: dialog.main_form.isVisibleTo(dialog))
+    loaded = " ".join(dialog.visible_texts())
+    assert "Licensed item 3" in loaded and "L4" in loaded
+
+
+def test_a_bad_text_file_is_explained_and_changes_nothing(qtbot, window, services, tmp_path):  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"id": "zarit4", "version": "old", "items": {}}', encoding="utf-8")
+    window.load_instrument_text(str(bad))
+    qtbot.waitUntil(lambda: window.findChild(object, "error_box") is not None, timeout=10_000)
+    box = window.findChild(object, "error_box")
+    assert "licensbelagt" in box.text()
+    assert not services.check_ins.registry().get("zarit4").shows_text
