@@ -81,3 +81,10 @@ def is_child(birth_year: int | None, today: date | None = None) -> bool:
     """Child relatives (børn som pårørende) need age-appropriate handling: under 18."""
     age = age_in_years(birth_year, today)
     return age is not None and age < 18
+
+
+def may_be_child(birth_year: int | None, today: date | None = None) -> bool:
+    """Whether the relative may still be under 18: a birth year alone leaves the year they
+    turn 18 open (the birthday may be to come), and no birth year leaves it all open."""
+    age = age_in_years(birth_year, today)
+    return age is None or age <= 18

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from advisor_app.domain.actor import Actor
-from advisor_app.domain.contact import is_child
+from advisor_app.domain.contact import is_child, may_be_child
 from advisor_app.domain.enums import ActionStatus, AuditAction, Role
 from advisor_app.domain.errors import N_, AccessDeniedError, ValidationError
 from advisor_app.domain.instruments import Instrument, Prompt, change, prompts
@@ -58,6 +58,7 @@ ENTITY = "check_in"
 FUTURE_TOLERANCE = timedelta(hours=1)
 DEFAULT_PERIOD_DAYS = 182
 MAX_STEPS = 10
+DUE_LIST_LIMIT = 1000
 
 OWN_LIFE_PROMPT = Prompt(
     "own_life_low",
@@ -180,12 +181,15 @@ class CheckInService:
         }
         return InstrumentRegistry(texts)
 
-    def choice(self, is_child_relative: bool) -> InstrumentChoice:
-        """The instruments for a relative: WHO-5 first for an adult, the child check-in for a
-        child (never an adult instrument)."""
+    def choice(self, is_child_relative: bool, *, may_be_child: bool = False) -> InstrumentChoice:
+        """The instruments for a relative: WHO-5 first for an adult, the child check-in only
+        for a child (never an adult instrument). When the age is uncertain (no birth year, or
+        turning 18 this year) the child check-in is offered too, last."""
         registry = self.registry()
         audience = "child" if is_child_relative else "adult"
         found = sorted(registry.for_audience(audience), key=lambda i: (i.id != WHO5, i.id))
+        if may_be_child and not is_child_relative:
+            found.extend(registry.for_audience("child"))
         return InstrumentChoice(
             instruments=tuple(found),
             own_life=None if is_child_relative else registry.get(OWN_LIFE),
@@ -228,7 +232,9 @@ class CheckInService:
                     N_("A child relative gets the check-in written for children."),
                     field="instrument",
                 )
-            if not child and instrument.audience == "child":
+            if instrument.audience == "child" and not may_be_child(
+                relative.birth_year, date.today()
+            ):
                 raise ValidationError(
                     N_("The children's check-in is for relatives under 18."), field="instrument"
                 )
@@ -243,7 +249,7 @@ class CheckInService:
             own_values: tuple[int | None, ...] = ()
             own_texts: list[str | None] = []
             if data.own_life is not None:
-                if child:
+                if child or instrument.audience == "child":
                     raise ValidationError(
                         N_("The own-life questions are for adult relatives."), field="own_life"
                     )
@@ -257,13 +263,13 @@ class CheckInService:
                 own_values = _check_own_life(own_life, data.own_life)
                 own_texts = _clean_texts(own_life, data.own_life.texts, "own_life")
 
-            case = open_case(session, data.relative_id, actor.advisor_id)
+            course = open_case(session, data.relative_id, actor.advisor_id)
             previous = self._previous_score(session, data.relative_id, instrument.id, taken_at)
             found = list(prompts(instrument, score, previous))
             if own_life is not None:
                 found.extend(_own_life_prompts(own_life, own_values))
             row = CheckIn(
-                case_id=case.id,
+                case_id=course.id,
                 advisor_id=actor.advisor_id,
                 taken_at=taken_at,
                 mode=data.mode,
@@ -390,10 +396,15 @@ class CheckInService:
             return tuple(views)
 
     def needing_follow_up(
-        self, actor: Actor, *, older_than_days: int = DEFAULT_PERIOD_DAYS, limit: int = 1000
+        self,
+        actor: Actor,
+        *,
+        older_than_days: int = DEFAULT_PERIOD_DAYS,
+        limit: int = DUE_LIST_LIMIT,
     ) -> tuple[CheckInDueRow, ...]:
-        """Relatives whose latest check-in called for follow-up, or is older than the period:
-        the ones to call first at the top (prompts, lowest score), then the oldest."""
+        """Relatives whose latest check-in called for follow-up, or whose course is still open
+        and whose latest check-in is older than the period: those with prompts first (the
+        lowest score first), then the oldest check-in first."""
         actor.require_personal_data()
         if not 1 <= older_than_days <= 3660:
             raise ValidationError(N_("The period must be between 1 and 3660 days."), field="period")
@@ -412,17 +423,19 @@ class CheckInService:
             .join(Case, Case.id == CheckIn.case_id)
             .subquery()
         )
+        prompted = CheckIn.prompts != ""
         stmt = (
             select(CheckIn, Relative.id, Relative.name)
             .join(ranked, ranked.c.check_in_id == CheckIn.id)
             .join(Relative, Relative.id == ranked.c.relative_id)
+            .join(Case, Case.id == CheckIn.case_id)
             .where(ranked.c.rank == 1)
-            .where((CheckIn.prompts != "") | (CheckIn.taken_at < cutoff))
+            .where(prompted | ((CheckIn.taken_at < cutoff) & Case.closed_at.is_(None)))
             .order_by(
                 (CheckIn.prompts == "").asc(),
-                CheckIn.score.is_(None),
-                CheckIn.score,
+                case((prompted, func.coalesce(CheckIn.score, -1)), else_=0),
                 CheckIn.taken_at,
+                CheckIn.id,
             )
             .limit(limit)
         )

@@ -82,6 +82,8 @@ class CheckInDialog(QDialog):
         self._saving = False
         self.result: CheckInResult | None = None
         self.relative_view = False
+        self._mode_before = 0
+        self._answers_before: tuple[object, ...] = ()
         # The questions come in the relative's language, whatever the UI shows.
         self.language = relative.language.value
         self.setObjectName("check_in_dialog")
@@ -214,6 +216,8 @@ class CheckInDialog(QDialog):
         self.questions_layout.addWidget(self.main_form)
         if self.own_life_form is not None:
             self.questions_layout.addWidget(self.own_life_form)
+            # The own-life questions go with an adult instrument, never the children's.
+            self.own_life_form.setVisible(self.instrument().audience != "child")
         self.questions_layout.addStretch(1)
         for child in self.main_form.findChildren(QWidget):
             child.installEventFilter(self)
@@ -234,9 +238,15 @@ class CheckInDialog(QDialog):
 
     def set_relative_view(self, on: bool) -> None:
         """Large font, full screen, questions only; the mode follows (self-completed)."""
+        if on == self.relative_view:
+            return
         self.relative_view = on
         self.advisor_panel.setVisible(not on)
         if on:
+            # The mode follows who answers: self-completed, unless the relative answers
+            # nothing before the screen comes back (then the advisor's choice stands).
+            self._mode_before = self.mode.currentIndex()
+            self._answers_before = self._answers()
             self.mode.setCurrentIndex(self.mode.findData(CheckInMode.SELF_COMPLETED))
             font = self.font()
             font.setPointSizeF(self._base_font.pointSizeF() * RELATIVE_VIEW_FONT_SCALE)
@@ -244,6 +254,8 @@ class CheckInDialog(QDialog):
             self.result_box.hide()
             self.showFullScreen()
         else:
+            if self.result is None and self._answers() == self._answers_before:
+                self.mode.setCurrentIndex(self._mode_before)
             self.setFont(self._base_font)
             self.result_box.setVisible(self.result is not None)
             self.thanks.hide()
@@ -253,6 +265,10 @@ class CheckInDialog(QDialog):
         first = self.main_form.first_buttons if self.main_form else []
         if on and first and self.result is None:
             first[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _answers(self) -> tuple[object, ...]:
+        forms = [f for f in (self.main_form, self.own_life_form) if f is not None]
+        return tuple((f.values(), f.texts()) for f in forms)
 
     def visible_texts(self) -> list[str]:
         """Every text a person looking at the dialog can see now (for tests and checks)."""
@@ -281,15 +297,16 @@ class CheckInDialog(QDialog):
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """A bare Enter never saves half a check-in; Escape in the relative's view only
-        gives the screen back."""
+        """A bare Enter never saves half a check-in; Escape does nothing in the relative's
+        view."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
             event.modifiers() & Qt.KeyboardModifier.ControlModifier
         ):
             event.accept()
             return
         if event.key() == Qt.Key.Key_Escape and self.relative_view:
-            self.set_relative_view(False)
+            # Only F11 gives the screen back: Escape, the key a relative presses by chance,
+            # must not uncover the main window with the citizen's data behind the dialog.
             event.accept()
             return
         super().keyPressEvent(event)
@@ -306,7 +323,11 @@ class CheckInDialog(QDialog):
         taken = self.taken_at.dateTime().toPython()
         taken_at = taken.astimezone() if taken.tzinfo is None else taken
         own_life = None
-        if self.own_life_form is not None and self.own_life_form.has_content():
+        if (
+            self.own_life_form is not None
+            and self.own_life_form.isVisibleTo(self)
+            and self.own_life_form.has_content()
+        ):
             own_life = InstrumentAnswers(
                 self.own_life_form.instrument.id,
                 self.own_life_form.values(),
@@ -332,8 +353,7 @@ class CheckInDialog(QDialog):
         except ValidationError as error:
             self.banner.show_error(error, {})
             return
-        self._saving = True
-        self.save_button.setEnabled(False)
+        self._set_saving(True)
         services, actor = self._services, self._actor
         self._runner.submit(
             lambda: services.check_ins.record(actor, data),
@@ -343,11 +363,18 @@ class CheckInDialog(QDialog):
         )
         self._runner.failed.connect(self._on_runner_failed)
 
+    def _set_saving(self, saving: bool) -> None:
+        """While a save is under way nothing may change what is being saved, nor cancel it."""
+        self._saving = saving
+        self.save_button.setEnabled(not saving)
+        self.cancel_button.setEnabled(not saving)
+        self.advisor_panel.setEnabled(not saving and self.result is None)
+        self.questions.setEnabled(not saving and self.result is None)
+
     def _on_saved(self, result: CheckInResult) -> None:
         self._runner.failed.disconnect(self._on_runner_failed)
-        self._saving = False
         self.result = result
-        self.questions.setEnabled(False)
+        self._set_saving(False)
         self.save_button.hide()
         self.cancel_button.setText(_("Close"))
         self._show_result(result)
@@ -360,7 +387,7 @@ class CheckInDialog(QDialog):
 
     def _show_result(self, result: CheckInResult) -> None:
         view = result.check_in
-        instrument = self.instrument()
+        instrument = next(i for i in self._choice.instruments if i.id == view.instrument_id)
         lines = []
         if view.score is not None:
             top = instrument.score_max if instrument.score_max is not None else ""
@@ -420,16 +447,14 @@ class CheckInDialog(QDialog):
 
     def _on_error(self, error: ServiceError) -> None:
         self._runner.failed.disconnect(self._on_runner_failed)
-        self._saving = False
-        self.save_button.setEnabled(True)
+        self._set_saving(False)
         self.banner.show_error(
             error, {"taken_at": self.taken_at, "instrument": self.instrument_combo}
         )
 
     def _on_runner_failed(self, _name: str) -> None:
         self._runner.failed.disconnect(self._on_runner_failed)
-        self._saving = False
-        self.save_button.setEnabled(True)
+        self._set_saving(False)
 
     # ---- closing -----------------------------------------------------------------------
     def has_unsaved_answers(self) -> bool:

@@ -29,7 +29,7 @@ from advisor_app.domain.actor import Actor
 from advisor_app.domain.errors import N_, ServiceError, ValidationError
 from advisor_app.domain.instruments import Instrument
 from advisor_app.i18n import LANGUAGES, _, current_language, ngettext
-from advisor_app.services.check_ins import DEFAULT_PERIOD_DAYS
+from advisor_app.services.check_ins import DEFAULT_PERIOD_DAYS, DUE_LIST_LIMIT
 from advisor_app.services.dto import (
     ActionView,
     CheckInDueRow,
@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
             int(QSettings().value("check_in_period_days", DEFAULT_PERIOD_DAYS))  # type: ignore[call-overload]
         )
         self.check_in_period.setAccessibleName(_("A new check-in after"))
+        self.check_in_period.setKeyboardTracking(False)  # one query when typing is done
         self.check_in_due_label = QLabel()
         self.check_in_due_label.setObjectName("check_ins_due_count")
         period_label = QLabel(_("A new check-in &after"))
@@ -386,6 +387,11 @@ class MainWindow(QMainWindow):
     def _on_check_ins_due_loaded(self, rows: tuple[CheckInDueRow, ...]) -> None:
         self.check_in_due_model.set_rows(rows)
         prompted = sum(1 for r in rows if r.prompts)
+        if len(rows) >= DUE_LIST_LIMIT:
+            self.check_in_due_label.setText(
+                _("Showing the first {shown}: those with prompts first").format(shown=len(rows))
+            )
+            return
         self.check_in_due_label.setText(
             ngettext(
                 "{n} relative: {prompted} with prompts, {old} due for a new check-in",

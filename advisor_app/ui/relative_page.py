@@ -540,8 +540,9 @@ class RelativePage(QWidget):
         if detail is None:
             return
         services = self._services
+        uncertain = detail.age is None or detail.age <= 18  # the birthday may be to come
         self._runner.submit(
-            lambda: services.check_ins.choice(detail.is_child),
+            lambda: services.check_ins.choice(detail.is_child, may_be_child=uncertain),
             lambda choice: self._open_check_in(detail, choice),
             self._show_error,
             owner=self,
@@ -551,6 +552,7 @@ class RelativePage(QWidget):
         from advisor_app.ui.check_in_dialog import CheckInDialog
 
         dialog = CheckInDialog(self._services, self._runner, self._actor, detail, choice, self)
+        dialog.finished.connect(dialog.deleteLater)
         dialog.check_in_saved.connect(self._after_save)
         dialog.follow_ups_created.connect(self._after_save)
         dialog.open()

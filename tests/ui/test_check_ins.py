@@ -161,13 +161,51 @@ def test_an_unanswered_question_is_named_and_nothing_is_saved(
     assert dialog.result is None and dialog.isVisible()
 
 
-def test_escape_in_the_relatives_view_only_gives_the_screen_back(qtbot, window, family):  # type: ignore[no-untyped-def]
+def test_only_f11_leaves_the_relatives_view_and_the_mode_follows_who_answered(  # type: ignore[no-untyped-def]
+    qtbot, window, family
+):
     open_page(qtbot, window, family.id)
     dialog = open_check_in(qtbot, window)
+    assert dialog.mode.currentData() == "interview"
     dialog.set_relative_view(True)
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert dialog.isVisible() and not dialog.relative_view
-    assert dialog.advisor_panel.isVisibleTo(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # a relative's stray Escape uncovers nothing
+    assert dialog.isVisible() and dialog.relative_view and dialog.isFullScreen()
+    qtbot.keyClick(dialog, Qt.Key.Key_F11)  # nothing answered: still the advisor's interview
+    assert not dialog.relative_view and dialog.advisor_panel.isVisibleTo(dialog)
+    assert dialog.mode.currentData() == "interview"
+    qtbot.keyClick(dialog, Qt.Key.Key_F11)
+    answer(qtbot, dialog, "who5", [("1", 3)])
+    qtbot.keyClick(dialog, Qt.Key.Key_F11)
+    assert dialog.mode.currentData() == "self_completed"
+
+
+def test_a_relative_who_may_not_yet_be_18_can_get_the_childrens_check_in(  # type: ignore[no-untyped-def]
+    qtbot, services, actor, runner, family
+):
+    turning_18 = register(
+        services, actor, "Sofie Ravnsbæk", date.today().year - 18, family.relations[0].citizen.id
+    )
+    win = MainWindow(services, actor, runner)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.search_finished, timeout=10_000):
+        win.show()
+    open_page(qtbot, win, turning_18.id)
+    dialog = open_check_in(qtbot, win)
+    combo = dialog.instrument_combo
+    ids = [combo.itemData(i) for i in range(combo.count())]
+    assert ids[0] == "who5" and ids[-1] == "child_smiley"
+    combo.setCurrentIndex(combo.findData("child_smiley"))
+    qtbot.waitUntil(lambda: dialog.main_form.isVisibleTo(dialog))
+    assert not dialog.own_life_form.isVisibleTo(dialog)  # never with the children's questions
+    answer(
+        qtbot,
+        dialog,
+        "child_smiley",
+        [("home", 3), ("sleep", 3), ("school", 3), ("friends", 3), ("talk", 3)],
+    )
+    with qtbot.waitSignal(dialog.check_in_saved, timeout=10_000) as saved:
+        dialog.save()
+    assert saved.args[0].check_in.instrument_id == "child_smiley"
 
 
 def test_a_child_gets_the_smiley_check_in_only(qtbot, services, actor, runner, family):  # type: ignore[no-untyped-def]
