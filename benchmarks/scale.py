@@ -1,5 +1,6 @@
 """Scale benchmark: fill a database with demo data, then time the queries the advisor waits
-for (the relatives search and opening a relative) at that size.
+for (the relatives search, opening a relative, the wellbeing follow-up list and a relative's
+check-ins) at that size.
 
     python benchmarks/scale.py                                   # 100,000 relatives, temp SQLite
     python benchmarks/scale.py --relatives 1000
@@ -27,7 +28,7 @@ from sqlalchemy import func, select, text
 
 from advisor_app.domain.actor import Actor
 from advisor_app.persistence.database import sqlite_url
-from advisor_app.persistence.models import AdvisorySession, Case, Relative
+from advisor_app.persistence.models import AdvisorySession, Case, CheckIn, Relative
 from advisor_app.services.demo_data import TABLE_ORDER, DemoDataService
 from advisor_app.services.facade import Services, open_services
 
@@ -122,6 +123,29 @@ def _bench_get(services: Services, actor: Actor, rng: random.Random) -> None:
     )
 
 
+def _bench_check_ins(services: Services, actor: Actor) -> None:
+    with services.db.begin() as session:
+        busiest = session.execute(
+            select(Case.relative_id, func.count(CheckIn.id))
+            .join(CheckIn, CheckIn.case_id == Case.id)
+            .group_by(Case.relative_id)
+            .order_by(func.count(CheckIn.id).desc(), Case.relative_id)
+            .limit(1)
+        ).first()
+    due_times, due = _timed(lambda: services.check_ins.needing_follow_up(actor), REPEATS)
+    rows = len(due) if isinstance(due, tuple) else 0
+    print(f"\nCheckInService (best / median of {REPEATS}):")
+    print(
+        f"  {'needing_follow_up (first 1000)':<34} {_ms(min(due_times))} "
+        f"{_ms(statistics.median(due_times))}   {rows:>8,} rows"
+    )
+    if busiest is not None:
+        rid, check_ins = busiest
+        times, _ = _timed(lambda: services.check_ins.history(actor, rid), REPEATS)
+        label = f"history (busiest, {check_ins} check-ins)"
+        print(f"  {label:<34} {_ms(min(times))} {_ms(statistics.median(times))}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--relatives", type=int, default=100_000)
@@ -163,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(args.seed)
         over = _bench_search(services, actor, _search_terms(services, rng))
         _bench_get(services, actor, rng)
+        _bench_check_ins(services, actor)
         if over:
             print(f"\nsearches over the {SEARCH_BUDGET_MS:.0f} ms budget: {', '.join(over)}")
     finally:

@@ -1,35 +1,42 @@
 """The demo-data generator: counts, determinism, appending, valid CPR numbers, child
 relatives, Danish search, every detail loading, and referential integrity on SQLite; COPY and
-sequences on PostgreSQL."""
+sequences on PostgreSQL; check-ins scored and prompted as CheckInService scores them, and
+read back by its history and follow-up list, on both."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Row, func, inspect, select, text
+from sqlalchemy.orm import selectinload
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.contact import is_child
 from advisor_app.domain.cpr import parse_cpr
-from advisor_app.domain.enums import AuditAction, Purpose, Role
+from advisor_app.domain.enums import ActionStatus, AuditAction, CheckInMode, Language, Purpose, Role
 from advisor_app.domain.errors import AccessDeniedError
+from advisor_app.domain.instruments import prompts
 from advisor_app.persistence.database import sqlite_url
 from advisor_app.persistence.models import (
+    Action,
     AdvisorySession,
     AuditEvent,
     Base,
+    Case,
+    CheckIn,
     Citizen,
     Consent,
     Relative,
 )
 from advisor_app.services.demo_data import COLUMNS, TABLE_ORDER, DemoDataService, DemoSummary
-from advisor_app.services.dto import RelativeInput
+from advisor_app.services.dto import ActionInput, CheckInInput, InstrumentAnswers, RelativeInput
 from advisor_app.services.facade import Services, open_services
+from advisor_app.services.instruments import CHILD_DEFAULT, OWN_LIFE, WHO5, shipped
 
 RELATIVES = 300
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)
@@ -98,11 +105,25 @@ def test_counts_match_the_summary_and_one_audit_event(open_db: Opener) -> None:
         "session_participant": summary.participants,
         "session_topic": summary.session_topics,
         "citizen_condition": summary.conditions,
+        "check_in": summary.check_ins,
+        "check_in_answer": summary.check_in_answers,
     }
+    assert set(table_counts) == set(TABLE_ORDER)
     for table, expected in table_counts.items():
         assert _count(services, table) == expected, table
+    with services.db.begin() as session:
+        from_check_ins = session.scalar(select(func.count()).where(Action.check_in_id.is_not(None)))
+        met = session.scalar(
+            select(func.count(func.distinct(Case.relative_id))).join(
+                CheckIn, CheckIn.case_id == Case.id
+            )
+        )
+    assert from_check_ins == summary.check_in_actions > 0
+    assert met is not None and 0.45 * RELATIVES <= met <= 0.75 * RELATIVES  # about 60%
+    assert met <= summary.check_ins <= 5 * met
     assert str(summary).startswith("demo data: 300 relatives, ")
     assert "1,500 sessions (15 anonymous)" in str(summary)
+    assert f"{summary.check_ins:,} check-ins" in str(summary)
     assert lines and "300/300 relatives" in lines[0]
 
     with services.db.begin() as session:
@@ -129,6 +150,13 @@ def test_the_same_seed_gives_the_same_rows_and_another_seed_other_people(
                 session.execute(text("SELECT * FROM citizen ORDER BY id")).all(),
                 session.execute(text("SELECT * FROM advisory_session ORDER BY id")).all(),
                 session.execute(text("SELECT * FROM follow_up_action ORDER BY id")).all(),
+                session.execute(text("SELECT * FROM check_in ORDER BY id")).all(),
+                session.execute(
+                    text(
+                        "SELECT * FROM check_in_answer"
+                        " ORDER BY check_in_id, instrument_id, position"
+                    )
+                ).all(),
             )
 
     first, actor1 = open_db("a")
@@ -141,6 +169,7 @@ def test_the_same_seed_gives_the_same_rows_and_another_seed_other_people(
     _generate(later, actor4, seed=7, now=datetime(2026, 9, 2, 12, tzinfo=UTC))
 
     assert snapshot(first) == snapshot(second)  # any time on the same day
+    assert snapshot(first)[4], "check-ins are part of the demo data"
     names = snapshot(first)[0]
     assert [r.name for r in names] != [r.name for r in snapshot(other)[0]]
     # On another day the dates move, the people stay.
@@ -255,6 +284,9 @@ def test_integrity_foreign_keys_and_every_column_filled(open_db: Opener) -> None
     conn.close()
     for table in TABLE_ORDER:  # the row tuples fill every column the tables have
         assert set(COLUMNS[table]) == set(Base.metadata.tables[table].c.keys()), table
+    # Every table of the schema is generated, except the reference and bookkeeping ones.
+    not_generated = {"advisor", "topic", "audit_event", "instrument_text", "alembic_version"}
+    assert set(Base.metadata.tables) - not_generated == set(TABLE_ORDER)
 
 
 def test_values_read_back_as_the_orm_writes_them(open_db: Opener) -> None:
@@ -270,6 +302,38 @@ def test_values_read_back_as_the_orm_writes_them(open_db: Opener) -> None:
         assert all(isinstance(c.given_on, date) and c.recorded_at.tzinfo is UTC for c in consents)
         newest = session.scalar(select(func.max(AdvisorySession.started_at)))
         oldest = session.scalar(select(func.min(AdvisorySession.started_at)))
+        check_ins = session.scalars(
+            select(CheckIn).options(selectinload(CheckIn.answers)).limit(100)
+        ).all()
+        assert check_ins
+        for row in check_ins:
+            assert row.taken_at.tzinfo is UTC and row.created_at.tzinfo is UTC
+            assert row.taken_at < row.created_at < NOW
+            assert isinstance(row.mode, CheckInMode) and isinstance(row.language, Language)
+            assert row.advisor_id == actor.advisor_id and isinstance(row.prompts, str)
+            assert row.answers, "every check-in keeps its answers item by item"
+            for answer in row.answers:
+                assert (answer.value is None) != (answer.text is None)
+                assert answer.value is None or isinstance(answer.value, int)
+                assert answer.instrument_version == shipped(answer.instrument_id).version
+        # Every check-in lies within its course (forløb) and before today; saved after it.
+        outside = session.scalar(
+            select(func.count())
+            .select_from(CheckIn)
+            .join(Case, Case.id == CheckIn.case_id)
+            .where(
+                (CheckIn.taken_at < Case.opened_at)
+                | (Case.closed_at.is_not(None) & (CheckIn.taken_at > Case.closed_at))
+                | (CheckIn.created_at <= CheckIn.taken_at)
+                | (CheckIn.created_at >= NOW.replace(hour=0, minute=0))
+            )
+        )
+        assert outside == 0
+        actions = session.scalars(select(Action).where(Action.check_in_id.is_not(None))).all()
+        assert actions and all(a.session_id is None and a.version == 1 for a in actions)
+        assert all(
+            isinstance(a.due_on, date) and isinstance(a.status, ActionStatus) for a in actions
+        )
     assert "search_key" in columns
     assert newest is not None and oldest is not None
     assert (NOW - oldest).days <= 3 * 366 + 10 and (NOW - newest).days < 120
@@ -293,6 +357,146 @@ def test_a_manager_cannot_generate_and_bad_arguments_are_refused(open_db: Opener
     assert _count(services, "relative") == 0
 
 
+# ---- check-ins, on SQLite and PostgreSQL (conftest's ``services`` runs on both) ----------------
+def _check_ins_with_answers(
+    services: Services,
+) -> list[tuple[CheckIn, int, int | None, bool]]:
+    """Every check-in with its answers, its relative, the relative's birth year and whether
+    the course is closed, in the order the service reads a relative's history."""
+    with services.db.begin() as session:
+        rows = session.execute(
+            select(CheckIn, Case.relative_id, Relative.birth_year, Case.closed_at.is_not(None))
+            .join(Case, Case.id == CheckIn.case_id)
+            .join(Relative, Relative.id == Case.relative_id)
+            .order_by(Case.relative_id, CheckIn.taken_at, CheckIn.id)
+            .options(selectinload(CheckIn.answers))
+        ).all()
+        session.expunge_all()
+    return [(row, rid, year, closed) for row, rid, year, closed in rows]
+
+
+def test_check_ins_are_scored_and_prompted_as_the_service_scores_them(
+    services: Services, actor: Actor
+) -> None:
+    """Recomputed from the stored item answers alone: the instrument by the relative's age,
+    raw, score, band and prompt codes, with the previous WHO-5 score of the same relative."""
+    summary = _generate(services, actor, now=NOW)
+    rows = _check_ins_with_answers(services)
+    assert len(rows) == summary.check_ins
+    own_life = shipped(OWN_LIFE)
+    own_items = [i.id for i in own_life.scale_items]
+    assert own_life.low_item_max is not None
+    seen: dict[str, int] = {}
+    previous: dict[int, int] = {}  # relative -> last WHO-5 score
+    for row, relative_id, birth_year, _closed in rows:
+        child = is_child(birth_year, NOW.date())
+        assert row.instrument_id == (CHILD_DEFAULT if child else WHO5)
+        instrument = shipped(row.instrument_id)
+        main = [a for a in row.answers if a.instrument_id == instrument.id]
+        own = {a.item_id: a for a in row.answers if a.instrument_id == OWN_LIFE}
+        assert {a.instrument_id for a in row.answers} <= {instrument.id, OWN_LIFE}
+        assert not (child and own), "a child is never asked the adult own-life questions"
+        assert [a.item_id for a in main] == [i.id for i in instrument.scale_items]
+        assert [a.position for a in main] == [
+            p for p, i in enumerate(instrument.items) if i.kind == "scale"
+        ]
+        values = [a.value for a in main]
+        score = instrument.score(values)
+        assert (row.instrument_version, row.raw, row.score, row.band) == (
+            instrument.version,
+            score.raw,
+            score.score,
+            score.band,
+        )
+        expected = [p.code for p in prompts(instrument, score, previous.get(relative_id))]
+        own_values = [own[i].value if i in own else None for i in own_items]
+        if any(v is not None and v <= own_life.low_item_max for v in own_values):
+            expected.append("own_life_low")
+        assert row.prompts == ",".join(expected), row.id
+        for answer in own.values():
+            assert answer.instrument_version == own_life.version
+            if answer.item_id == "worry":
+                assert answer.value is None and answer.text
+            else:
+                assert answer.value is not None and 0 <= answer.value <= 3
+                assert answer.position == own_items.index(answer.item_id)
+        if row.score is not None:
+            previous[relative_id] = row.score
+        seen[row.instrument_id] = seen.get(row.instrument_id, 0) + 1
+        for code in row.prompts.split(","):
+            seen[code] = seen.get(code, 0) + 1
+    # Both audiences, and every prompt the rules know, occur at this size.
+    assert seen.get(WHO5, 0) > 10 * seen.get(CHILD_DEFAULT, 0) > 0
+    for code in ("score_28", "score_50", "drop", "item_low", "own_life_low", "child_low"):
+        assert seen.get(code), code
+    scores = sorted(r.score for r, _rid, _y, _c in rows if r.score is not None)
+    middle = sum(1 for s in scores if 40 <= s <= 80)
+    assert middle > len(scores) // 2 and scores[0] <= 28 < 50 < scores[-1]
+
+
+def test_generated_check_ins_read_back_through_the_check_in_service(
+    services: Services, actor: Actor
+) -> None:
+    _generate(services, actor, now=NOW, seed=4)  # at NOW, seed 4 leaves some follow-ups open
+    rows = _check_ins_with_answers(services)
+    by_relative: dict[int, list[CheckIn]] = {}
+    closed: set[int] = set()
+    for row, relative_id, _year, course_closed in rows:
+        by_relative.setdefault(relative_id, []).append(row)
+        if course_closed:
+            closed.add(relative_id)
+
+    # history(): the busiest relative's check-ins, oldest first, with significant changes.
+    busiest = max(by_relative, key=lambda rid: len(by_relative[rid]))
+    history = services.check_ins.history(actor, busiest)
+    assert [v.id for v in history] == [r.id for r in by_relative[busiest]]
+    assert all(v.taken_at.tzinfo is not None and v.answers for v in history)
+    assert [v.change is not None for v in history[1:]] == [
+        abs((b.score or 0) - (a.score or 0)) >= 10 if a.score is not None else False
+        for a, b in zip(by_relative[busiest], by_relative[busiest][1:], strict=False)
+    ]
+
+    # needing_follow_up(): each relative's latest check-in, when it prompts, or when it is
+    # old and the course still open.
+    cutoff = datetime.now(UTC) - timedelta(days=182)
+    expected = {
+        (rid, found[-1].id)
+        for rid, found in by_relative.items()
+        if found[-1].prompts or (found[-1].taken_at < cutoff and rid not in closed)
+    }
+    assert any(
+        not found[-1].prompts and found[-1].taken_at < cutoff and rid in closed
+        for rid, found in by_relative.items()
+    ), "the data has old check-ins in closed courses, which the list leaves out"
+    listed = services.check_ins.needing_follow_up(actor)
+    assert expected and {(r.relative_id, r.check_in_id) for r in listed} == expected
+    assert listed[0].prompts, "the ones that call for follow-up come first"
+
+    # Recording one more: the service finds the generated check-in as the previous one.
+    adult = next(rid for rid, found in by_relative.items() if found[-1].instrument_id == WHO5)
+    result = services.check_ins.record(
+        actor,
+        CheckInInput(adult, InstrumentAnswers(WHO5, (3, 3, 3, 3, 3))),
+    )
+    assert result.previous_score == by_relative[adult][-1].score
+
+    # Follow-ups taken up from a check-in show on the relative while open.
+    with services.db.begin() as session:
+        open_ones = session.execute(
+            select(Action.id, Case.relative_id)
+            .join(CheckIn, CheckIn.id == Action.check_in_id)
+            .join(Case, Case.id == CheckIn.case_id)
+            .where(Action.status == ActionStatus.OPEN)
+        ).all()
+    assert open_ones, "some follow-ups from check-ins are still open"
+    for action_id, relative_id in open_ones:
+        shown = services.relatives.get(actor, relative_id).open_actions
+        (view,) = [a for a in shown if a.id == action_id]
+        assert view.check_in_id is not None and view.session_id is None
+    everywhere = {a.id for a in services.sessions.open_actions(actor, limit=100_000)}
+    assert {action_id for action_id, _rid in open_ones} <= everywhere
+
+
 @pytest.mark.postgres
 def test_postgresql_copy_and_sequences_after_explicit_ids(request: pytest.FixtureRequest) -> None:
     """On PostgreSQL rows go in by COPY with explicit ids; the id sequences must be moved on,
@@ -310,6 +514,14 @@ def test_postgresql_copy_and_sequences_after_explicit_ids(request: pytest.Fixtur
         assert detail.id == summary.relatives + 1
         found = services.relatives.search(actor, "aerbol ase")
         assert detail.id in {r.id for r in found.rows}
+        checked = services.check_ins.record(
+            actor, CheckInInput(detail.id, InstrumentAnswers(WHO5, (1, 1, 2, 1, 1)))
+        )
+        assert checked.check_in.id == summary.check_ins + 1
+        (step,) = services.check_ins.add_follow_ups(
+            actor, checked.check_in.id, (ActionInput("Ring igen"),)
+        )
+        assert step.id == summary.actions + 1
         with services.db.begin() as session:
             some = list(session.scalars(select(Relative.id).limit(20)))
             started = session.scalar(select(AdvisorySession.started_at).limit(1))

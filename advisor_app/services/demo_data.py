@@ -1,15 +1,17 @@
 """Realistic Danish demo data at scale: relatives (pårørende), the citizens they care for
 (borgere), relations, consents (samtykker), cases, sessions (vejledningssamtaler), follow-ups
-(aftaler) and participants.
+(aftaler), participants and wellbeing check-ins ("hvordan har du det?", CheckIn).
 
 Why it exists: to show the program with believable content, and to prove that its screens and
 queries stay fast with 100,000 relatives and a million sessions. Speed is therefore the point:
 rows are built as plain tuples with explicit ids and handed to the driver in batches
 (executemany on SQLite, COPY on PostgreSQL) inside one transaction: no per-row ORM objects,
-no per-value bind processing. 100,000 relatives with 1,000,000 sessions take about 70 s on
-SQLite (2 cores). Everything is invented: names are common Danish names combined at random,
-CPR numbers are chosen to *fail* modulus 11 (valid for the program, see DOMAIN.md, and unlike
-most issued numbers), e-mail addresses use the reserved example.com/.net/.org domains.
+no per-value bind processing. 100,000 relatives with 1,000,000 sessions and 130,000 check-ins
+take about 72 s on SQLite (2 cores; the check-ins add about 11%). Check-ins are scored with the
+shipped instruments and the prompt rules CheckInService.record uses, so a generated check-in
+reads like a recorded one. Everything is invented: names are common Danish names combined at
+random, CPR numbers are chosen to *fail* modulus 11 (valid for the program, see DOMAIN.md, and
+unlike most issued numbers), e-mail addresses use the reserved example.com/.net/.org domains.
 
 The same seed gives the same rows all day (UTC), and the same people (names, contact details,
 relations) on any day, with the dates moved along. Existing rows are never touched: ids
@@ -28,6 +30,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import accumulate
+from statistics import NormalDist
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, func, select, text
@@ -39,6 +42,7 @@ from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import (
     ActionStatus,
     AuditAction,
+    CheckInMode,
     Condition,
     ConsentMethod,
     ConsentScope,
@@ -50,12 +54,18 @@ from advisor_app.domain.enums import (
     RelationType,
     SessionForm,
 )
+from advisor_app.domain.instruments import STEP_TEXTS, Instrument, Prompt, Score, prompts
 from advisor_app.domain.text import search_key
+from advisor_app.i18n import DEFAULT_LANGUAGE, catalog
 from advisor_app.locations import resource
 from advisor_app.persistence.database import Database, utcnow
 from advisor_app.persistence.models import Base, Citizen, Topic
 from advisor_app.persistence.types import UTCDateTime
 from advisor_app.services import audit
+
+# Private, imported on purpose: the own-life rule must be the one CheckInService.record uses.
+from advisor_app.services.check_ins import _own_life_prompts
+from advisor_app.services.instruments import CHILD_DEFAULT, OWN_LIFE, WHO5, shipped
 from advisor_app.services.relatives import sort_name
 
 ENTITY = "demo_data"
@@ -77,6 +87,8 @@ TABLE_ORDER = (
     "advice_case",
     "advisory_session",
     "session_topic",
+    "check_in",
+    "check_in_answer",
     "follow_up_action",
     "session_participant",
 )
@@ -148,6 +160,30 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "version",
     ),
     "session_topic": ("session_id", "topic_id"),
+    "check_in": (
+        "id",
+        "case_id",
+        "advisor_id",
+        "taken_at",
+        "mode",
+        "language",
+        "instrument_id",
+        "instrument_version",
+        "raw",
+        "score",
+        "band",
+        "prompts",
+        "created_at",
+    ),
+    "check_in_answer": (
+        "check_in_id",
+        "instrument_id",
+        "item_id",
+        "instrument_version",
+        "position",
+        "value",
+        "text",
+    ),
     "follow_up_action": (
         "id",
         "session_id",
@@ -160,7 +196,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "session_participant": ("id", "session_id", "kind", "relative_id", "citizen_id", "description"),
 }
-ID_TABLES = tuple(t for t in TABLE_ORDER if t not in ("citizen_condition", "session_topic"))
+ID_TABLES = tuple(
+    t for t in TABLE_ORDER if t not in ("citizen_condition", "session_topic", "check_in_answer")
+)
 
 _ELDER_CONDITIONS = (
     (Condition.DEMENTIA, 30),
@@ -254,6 +292,32 @@ _MOBILE_PREFIXES = tuple(
 _MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 _LANDLINE_PREFIXES = ("97", "96", "44", "43", "86", "98", "36", "45")
 _SCOPES = tuple(ConsentScope)
+# Check-ins ("hvordan har du det?", CheckIn): who has them, how many over the course.
+CHECK_IN_SHARE = 0.6
+_CHECK_IN_COUNTS = ((1, 30), (2, 28), (3, 20), (4, 12), (5, 10))
+# The check-in dialog's default due date for the next steps it turns into follow-ups.
+CHECK_IN_STEP_DAYS = 14
+# Answers to own-life's "Hvad bekymrer dig mest lige nu?" (kept here, not in demo_names.json).
+_WORRIES = (
+    "At det går ned ad bakke, og at jeg ikke kan følge med.",
+    "Om jeg kan blive ved med at passe mit arbejde.",
+    "Nætterne. Jeg vågner, hver gang der er uro.",
+    "Økonomien, hvis jeg må gå ned i tid.",
+    "Hvad der skal ske, hvis der bliver brug for en plejebolig.",
+    "At børnene ikke får nok af mig.",
+    "Mit eget helbred. Jeg har ikke været hos lægen længe.",
+    "At jeg bliver vred og bagefter får dårlig samvittighed.",
+    "Hvem der hjælper, hvis jeg selv bliver syg.",
+    "At vi ikke kan tale sammen, som vi kunne før.",
+    "Ensomheden om aftenen.",
+    "Der kommer nye ansigter fra hjemmeplejen hele tiden.",
+    "At jeg aldrig når at se mine venner.",
+    "Humøret svinger, og jeg ved ikke, hvad der udløser det.",
+    "Ventetiden på en aflastningsplads.",
+    "Hvordan jeg skal forklare det til børnebørnene.",
+    "At jeg ikke slår til.",
+    "Weekenderne, hvor der ikke er nogen at ringe til.",
+)
 _ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "o", "ä": "a"})
 
 
@@ -273,13 +337,18 @@ class DemoSummary:
     anonymous_sessions: int = 0
     session_topics: int = 0
     conditions: int = 0
+    check_ins: int = 0
+    check_in_answers: int = 0
+    check_in_actions: int = 0  # of ``actions``: the follow-ups taken up from a check-in
 
     def __str__(self) -> str:
         return (
             f"demo data: {self.relatives:,} relatives, {self.citizens:,} citizens, "
             f"{self.relations:,} relations, {self.consents:,} consents, {self.cases:,} cases, "
             f"{self.sessions:,} sessions ({self.anonymous_sessions:,} anonymous), "
-            f"{self.actions:,} follow-ups, {self.participants:,} participants"
+            f"{self.check_ins:,} check-ins ({self.check_in_answers:,} answers), "
+            f"{self.actions:,} follow-ups ({self.check_in_actions:,} from check-ins), "
+            f"{self.participants:,} participants"
         )
 
     def audit_detail(self, seed: int) -> str:
@@ -294,6 +363,7 @@ class DemoSummary:
             "actions": "act",
             "participants": "part",
             "anonymous_sessions": "anon",
+            "check_ins": "chk",
         }
         counts = " ".join(
             f"{short[f.name]}={getattr(self, f.name)}" for f in fields(self) if f.name in short
@@ -485,6 +555,36 @@ class _CitizenRef:
         self.relative_ids: list[int] = []
 
 
+class _Scored:
+    """A shipped instrument with its items' (position, id) at hand, positions counting every
+    item, text ones included, as CheckInService stores them; and its scores by answers, so
+    that ``Instrument.score`` runs once per distinct answer set (WHO-5 has 7,776)."""
+
+    __slots__ = ("_scores", "instrument", "scale", "texts")
+
+    def __init__(self, instrument: Instrument) -> None:
+        self.instrument = instrument
+        self.scale = tuple(
+            (p, item.id) for p, item in enumerate(instrument.items) if item.kind == "scale"
+        )
+        self.texts = {item.id: p for p, item in enumerate(instrument.items) if item.kind == "text"}
+        self._scores: dict[tuple[int, ...], Score] = {}
+
+    def score(self, values: tuple[int, ...]) -> Score:
+        found = self._scores.get(values)
+        if found is None:
+            found = self._scores[values] = self.instrument.score(values)
+        return found
+
+
+@lru_cache(maxsize=1)
+def _normal_quantiles() -> tuple[float, ...]:
+    """4,096 evenly spaced quantiles of the standard normal distribution: indexed with
+    ``getrandbits(12)``, a draw costs a tenth of ``random.gauss`` (measured)."""
+    unit = NormalDist()
+    return tuple(unit.inv_cdf((i + 0.5) / 4096) for i in range(4096))
+
+
 class _Builder:
     """Builds the rows of one relative at a time into per-table buffers."""
 
@@ -494,6 +594,7 @@ class _Builder:
         rng: random.Random,
         time_rng: random.Random,
         cpr_rng: random.Random,
+        check_in_rng: random.Random,
         vocab: Vocabulary,
         next_ids: dict[str, int],
         topics: Sequence[tuple[int, str]],
@@ -505,6 +606,8 @@ class _Builder:
         self.rng = rng  # who: people, names, contact details, relations
         self.trng = time_rng  # when and what: dates, sessions, notes, follow-ups
         self.cpr_rng = cpr_rng
+        # Check-ins draw from their own stream: sessions and follow-ups stay as they were.
+        self.crng = check_in_rng
         self.v = vocab
         self.ids = dict(next_ids)
         # Everything happens before today (UTC) began: the same seed gives the same rows all
@@ -534,6 +637,15 @@ class _Builder:
         weighted = [(tid, w) for tid, w in weighted if w > 0]
         self.topics = Weighted.of(weighted) if weighted else None
         self.child_topic = next((tid for tid, code in topics if code == "child_relatives"), None)
+        self.who5 = _Scored(shipped(WHO5))
+        self.own_life = _Scored(shipped(OWN_LIFE))
+        self.child_check_in = _Scored(shipped(CHILD_DEFAULT))
+        self.check_in_counts = Weighted.of(_CHECK_IN_COUNTS)
+        self.normal = _normal_quantiles()
+        danish = catalog(DEFAULT_LANGUAGE)
+        # The follow-up texts the check-in dialog writes, in the advisors' language.
+        self.step_texts = {code: danish.gettext(text) for code, text in STEP_TEXTS.items()}
+        self.check_in_actions = 0
 
     # ---- small helpers --------------------------------------------------------------------
     def _next(self, table: str) -> int:
@@ -752,20 +864,21 @@ class _Builder:
                 age = rng.randint(45, 85)
             links.append((ref, relation, self._hours(0.5, 8, 2)))
 
-        self._relative_row(relative_id, age, sex, surname, created_ts, timeline)
+        language = self._relative_row(relative_id, age, sex, surname, created_ts, timeline)
         case_closed = self._case(relative_id, timeline)
         co_relatives: list[int] = []
         for ref, relation, hours in links:
             co_relatives.extend(ref.relative_ids)
             ref.relative_ids.append(relative_id)
             self._relation(relative_id, ref, relation, hours, created_ts, case_closed)
-        self._sessions(
+        meetings = self._sessions(
             relative_id,
             age < 18,
             timeline[1:],
             [ref.id for ref, _r, _h in links],
             [r for r in dict.fromkeys(co_relatives) if r != relative_id],
         )
+        self._check_ins(age < 18, language, meetings)
 
     def _timeline(self, n_sessions: int) -> list[int]:
         """[created, session start, ...] as epoch seconds, sessions on weekdays in office
@@ -801,7 +914,7 @@ class _Builder:
         surname: str | None,
         created_ts: int,
         timeline: list[int],
-    ) -> None:
+    ) -> Language:
         rng, v = self.rng, self.v
         child = age < 18
         birth_year = self.year - age
@@ -845,6 +958,7 @@ class _Builder:
                 1,
             ),
         )
+        return language
 
     def _employment(self, age: int) -> EmploymentStatus:
         r = self.rng.random()
@@ -987,7 +1101,8 @@ class _Builder:
 
     def _session_row(
         self, case_id: int | None, start: int, forms: Weighted, child: bool
-    ) -> tuple[int, int]:
+    ) -> tuple[int, int, SessionForm, int]:
+        """Returns (id, created, form, duration in minutes)."""
         rng = self.trng
         session_id = self._next("advisory_session")
         form = forms.pick(rng)
@@ -1011,7 +1126,7 @@ class _Builder:
         )
         for tid in topic_ids:
             self._add("session_topic", (session_id, tid))
-        return session_id, created
+        return session_id, created, form, duration
 
     def _sessions(
         self,
@@ -1020,17 +1135,21 @@ class _Builder:
         starts: list[int],
         citizen_ids: list[int],
         co_relatives: list[int],
-    ) -> None:
+    ) -> list[tuple[int, SessionForm, int]]:
+        """Writes the sessions; returns each one's (start, form, duration), oldest first."""
         rng = self.trng
         case_id = self.ids["advice_case"] - 1
         forms = self.child_forms if child else self.forms
+        meetings: list[tuple[int, SessionForm, int]] = []
         for start in starts:
-            session_id, created = self._session_row(case_id, start, forms, child)
+            session_id, created, form, duration = self._session_row(case_id, start, forms, child)
+            meetings.append((start, form, duration))
             if rng.random() < 0.30:
                 for _ in range(1 if rng.random() < 0.8 else 2):
                     self._action(session_id, start, created)
             if rng.random() < 0.12:
                 self._participants(session_id, citizen_ids, co_relatives)
+        return meetings
 
     def anonymous_session(self) -> None:
         """Anonymous counselling (SEL § 10 stk. 2): no case, no person, still counted."""
@@ -1049,6 +1168,25 @@ class _Builder:
         due = None
         if rng.random() < 0.9:
             due = start_day + rng.choice((7, 14, 14, 21, 30, 30, 45, 60, 90))
+        status, completed = self._action_status(rng, start_day, due, created)
+        self._add(
+            "follow_up_action",
+            (
+                self._next("follow_up_action"),
+                session_id,
+                None,
+                rng.choice(self.v.actions),
+                None if due is None else self.values.day(due),
+                status.value,
+                None if completed is None else self.values.at(completed),
+                1,
+            ),
+        )
+
+    def _action_status(
+        self, rng: random.Random, start_day: int, due: int | None, created: int
+    ) -> tuple[ActionStatus, int | None]:
+        """A follow-up's status by how long ago it fell due, and when it was completed."""
         r = rng.random()
         reference = due if due is not None else start_day + 30
         if reference >= self.today_ord:  # not yet due
@@ -1069,19 +1207,158 @@ class _Builder:
         if status is not ActionStatus.OPEN:
             latest = min((reference - _EPOCH_ORDINAL) * DAY + 14 * DAY, self.now_ts - 60)
             completed = rng.randint(min(created, latest), latest)
+        return status, completed
+
+    # ---- check-ins ----------------------------------------------------------------------
+    def _check_ins(
+        self, child: bool, language: Language, meetings: list[tuple[int, SessionForm, int]]
+    ) -> None:
+        """Check-ins (hvordan har du det?, CheckIn) for about 60% of the relatives met, in 1-5
+        of their meetings (groups only when there is nothing else): WHO-5 with the own-life
+        questions for an adult, the smiley check-in for a child, never the other way round.
+        Scored and prompted as CheckInService.record does, against the previous score."""
+        rng = self.crng
+        if not meetings or rng.random() >= CHECK_IN_SHARE:
+            return
+        suitable = [m for m in meetings if m[1] is not SessionForm.GROUP] or meetings
+        chosen = rng.sample(suitable, min(len(suitable), self.check_in_counts.pick(rng)))
+        # A few minutes into the meeting; in time order, so "previous" is the one before.
+        taken = sorted(
+            (start + rng.randint(1, max(1, min(duration - 5, 30))) * 60, form)
+            for start, form, duration in chosen
+        )
+        scored = self.child_check_in if child else self.who5
+        # The relative's wellbeing as a mean item answer, and how it moves from one check-in
+        # to the next: WHO-5 mostly 40-80, some low, some falling, some better with help.
+        if child:
+            level, noise, low, high = rng.gauss(3.7, 0.6), 0.8, 1, 5
+        else:
+            level, noise, low, high = rng.gauss(2.9, 0.8), 0.6, 0, 5
+        r = rng.random()
+        if r < 0.18:
+            slope = -rng.uniform(0.25, 0.6)  # falling: 5-12 WHO-5 points a time
+        elif r < 0.33:
+            slope = rng.uniform(0.15, 0.4)
+        else:
+            slope = rng.gauss(0.0, 0.1)
+        case_id = self.ids["advice_case"] - 1
+        normal, bits, uniform = self.normal, rng.getrandbits, rng.random
+        previous: int | None = None
+        for k, (at, form) in enumerate(taken):
+            mean = level + slope * k
+            values = tuple(
+                min(high, max(low, round(mean + noise * normal[bits(12)]))) for _ in scored.scale
+            )
+            own: tuple[int | None, ...] | None = None
+            worry: str | None = None
+            if not child and uniform() < 0.9:
+                # Own life follows wellbeing loosely; an answer is left out now and then.
+                own_mean = 0.55 * mean + 0.1
+                own = tuple(
+                    None
+                    if uniform() < 0.07
+                    else min(3, max(0, round(own_mean + 0.7 * normal[bits(12)])))
+                    for _ in self.own_life.scale
+                )
+                if uniform() < (0.35 if mean < 2.5 else 0.15):
+                    worry = rng.choice(_WORRIES)
+            previous = self._check_in(
+                scored, values, own, worry, previous, case_id, at, form, language
+            )
+
+    def _check_in(
+        self,
+        scored: _Scored,
+        values: tuple[int, ...],
+        own: tuple[int | None, ...] | None,
+        worry: str | None,
+        previous: int | None,
+        case_id: int,
+        at: int,
+        form: SessionForm,
+        language: Language,
+    ) -> int | None:
+        """Writes one check-in with its answers; returns the score the next one is compared
+        with (the last one with a score, as CheckInService._previous_score finds it)."""
+        rng = self.crng
+        instrument = scored.instrument
+        score = scored.score(values)
+        found: list[Prompt] = list(prompts(instrument, score, previous))
+        if own is not None:
+            found.extend(_own_life_prompts(self.own_life.instrument, own))
+        mode = CheckInMode.INTERVIEW
+        if form in (SessionForm.IN_PERSON, SessionForm.HOME_VISIT) and rng.random() < 0.3:
+            mode = CheckInMode.SELF_COMPLETED  # the relative's view on the advisor's screen
+        # Saved at once, or typed in later from paper.
+        created = at + (rng.randint(20, 900) if rng.random() < 0.85 else rng.randint(3600, 3 * DAY))
+        created = min(created, self.now_ts - 60)
+        check_in_id = self._next("check_in")
         self._add(
-            "follow_up_action",
+            "check_in",
             (
-                self._next("follow_up_action"),
-                session_id,
-                None,
-                rng.choice(self.v.actions),
-                None if due is None else self.values.day(due),
-                status.value,
-                None if completed is None else self.values.at(completed),
-                1,
+                check_in_id,
+                case_id,
+                self.advisor_id,
+                self.values.at(at),
+                mode.value,
+                language.value,
+                instrument.id,
+                instrument.version,
+                score.raw,
+                score.score,
+                score.band,
+                ",".join(p.code for p in found),
+                self.values.at(created),
             ),
         )
+        add = self.rows["check_in_answer"].append
+        version = instrument.version
+        for (position, item_id), value in zip(scored.scale, score.answers, strict=True):
+            add((check_in_id, instrument.id, item_id, version, position, value, None))
+        n_answers = len(score.answers)
+        if own is not None:
+            own_life = self.own_life
+            version = own_life.instrument.version
+            for (position, item_id), maybe in zip(own_life.scale, own, strict=True):
+                if maybe is not None:
+                    add((check_in_id, OWN_LIFE, item_id, version, position, maybe, None))
+                    n_answers += 1
+            if worry is not None:
+                add((check_in_id, OWN_LIFE, "worry", version, own_life.texts["worry"], None, worry))
+                n_answers += 1
+        self.counts["check_in_answer"] += n_answers
+        if found and rng.random() < 0.1:
+            self._check_in_actions(check_in_id, found, at, created)
+        return score.score if score.score is not None else previous
+
+    def _check_in_actions(
+        self, check_in_id: int, found: list[Prompt], at: int, created: int
+    ) -> None:
+        """Next steps the advisor took up as follow-ups in the check-in dialog: one or two of
+        those the prompts suggest, due in the dialog's default two weeks or near it."""
+        rng = self.crng
+        steps = list(dict.fromkeys(code for p in found for code in p.steps))
+        picked = set(rng.sample(steps, 1 if len(steps) == 1 or rng.random() < 0.7 else 2))
+        day = self.today_ord - (self.now_ts - at) // DAY
+        due = day + rng.choice((CHECK_IN_STEP_DAYS,) * 3 + (7, 30))
+        for code in steps:
+            if code not in picked:
+                continue
+            status, completed = self._action_status(rng, day, due, created)
+            self._add(
+                "follow_up_action",
+                (
+                    self._next("follow_up_action"),
+                    None,
+                    check_in_id,
+                    self.step_texts[code],
+                    self.values.day(due),
+                    status.value,
+                    None if completed is None else self.values.at(completed),
+                    1,
+                ),
+            )
+            self.check_in_actions += 1
 
     def _participants(
         self, session_id: int, citizen_ids: list[int], co_relatives: list[int]
@@ -1130,6 +1407,9 @@ class _Builder:
             anonymous_sessions=self.anonymous,
             session_topics=c["session_topic"],
             conditions=c["citizen_condition"],
+            check_ins=c["check_in"],
+            check_in_answers=c["check_in_answer"],
+            check_in_actions=self.check_in_actions,
         )
 
 
@@ -1197,6 +1477,7 @@ class DemoDataService:
                 rng=rng,
                 time_rng=random.Random(f"time-{seed}"),
                 cpr_rng=random.Random(f"cpr-{seed}"),
+                check_in_rng=random.Random(f"check-in-{seed}"),
                 vocab=vocab,
                 next_ids=_next_ids(session),
                 topics=[
