@@ -25,13 +25,19 @@ from advisor_app.ui.task_runner import log_bug
 log = logging.getLogger(__name__)
 
 BUNDLED_FAMILY = "DejaVu Sans"
+_fonts_loaded = False
 
 
 def load_fonts(app: QApplication) -> None:
     """Register the bundled DejaVu fonts (æøå everywhere). Where the platform has no fonts
     of its own (offscreen, minimal systems) they become the default, at the system's size."""
-    for path in sorted((resources_dir() / "fonts").glob("*.ttf")):
-        QFontDatabase.addApplicationFont(str(path))
+    global _fonts_loaded
+    if not _fonts_loaded:
+        # Once per process: each addApplicationFont invalidates Qt's font caches, and text
+        # layouts still alive in open widgets then paint with freed font engines (a crash).
+        for path in sorted((resources_dir() / "fonts").glob("*.ttf")):
+            QFontDatabase.addApplicationFont(str(path))
+        _fonts_loaded = True
     if app.platformName() in ("offscreen", "minimal"):
         font = QFont(BUNDLED_FAMILY)
         font.setPointSizeF(app.font().pointSizeF())

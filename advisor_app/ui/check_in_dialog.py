@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -43,7 +42,14 @@ from advisor_app.services.dto import (
     RelativeDetail,
 )
 from advisor_app.services.facade import Services
-from advisor_app.ui.forms import ErrorBanner, add_row, date_edit, enum_combo, from_qdate
+from advisor_app.ui.forms import (
+    ErrorBanner,
+    add_row,
+    ask_to_discard,
+    date_edit,
+    enum_combo,
+    from_qdate,
+)
 from advisor_app.ui.instrument_form import InstrumentForm
 from advisor_app.ui.task_runner import TaskRunner
 
@@ -470,21 +476,9 @@ class CheckInDialog(QDialog):
         if not self.has_unsaved_answers():
             super().reject()
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        ask_to_discard(
+            self,
             _("Discard check-in?"),
             _("The check-in is not saved. Discard the answers?"),
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
+            lambda: QDialog.reject(self),
         )
-        box.setObjectName("confirm_discard")
-        box.button(QMessageBox.StandardButton.Discard).setText(_("Discard"))
-        box.button(QMessageBox.StandardButton.Cancel).setText(_("Keep editing"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-
-        def on_finished(result: int) -> None:
-            if result == QMessageBox.StandardButton.Discard:
-                QDialog.reject(self)
-
-        box.finished.connect(on_finished)
-        box.open()

@@ -4,6 +4,7 @@ optional dates, and an error banner that points at the field and keeps what was 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QWidget,
 )
 
@@ -142,3 +144,25 @@ class ErrorBanner(QLabel):
     def clear(self) -> None:
         self.setText("")
         self.hide()
+
+
+def ask_to_discard(parent: QWidget, title: str, text: str, on_discard: Callable[[], None]) -> None:
+    """Ask before typed work is thrown away; "Keep editing" is the default (never blocks)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        text,
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setObjectName("confirm_discard")
+    box.button(QMessageBox.StandardButton.Discard).setText(_("Discard"))
+    box.button(QMessageBox.StandardButton.Cancel).setText(_("Keep editing"))
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+    def on_finished(result: int) -> None:
+        if result == QMessageBox.StandardButton.Discard:
+            on_discard()
+
+    box.finished.connect(on_finished)
+    box.open()

@@ -4,6 +4,7 @@ and all follow-ups. It loads through the task runner and never holds an ORM obje
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -56,6 +57,9 @@ from advisor_app.ui.table_models import (
 )
 from advisor_app.ui.task_runner import TaskRunner
 from advisor_app.ui.views import selected_row, table_view
+
+if TYPE_CHECKING:
+    from advisor_app.ui.wellbeing_chart import WellbeingChart
 
 RELATION_ROLE = Qt.ItemDataRole.UserRole + 10
 CONSENT_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -181,7 +185,9 @@ class RelativePage(QWidget):
         self.tabs.addTab(self._build_overview(), _("Overview"))
         self.tabs.addTab(self._build_sessions(), _("Sessions"))
         self.tabs.addTab(self._build_actions(), _("Follow-ups"))
-        self.tabs.addTab(self._build_check_ins(), _("Wellbeing"))
+        self.check_ins_page = self._build_check_ins()
+        self.tabs.addTab(self.check_ins_page, _("Wellbeing"))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -325,8 +331,6 @@ class RelativePage(QWidget):
         return page
 
     def _build_check_ins(self) -> QWidget:
-        from advisor_app.ui.wellbeing_chart import WellbeingChart
-
         self.check_in_button = _button(_("New &check-in"), "new_check_in")
         self.check_in_button.setToolTip(_("How are you doing? (Ctrl+Shift+K)"))
         self.check_in_button.clicked.connect(self.new_check_in)
@@ -334,8 +338,12 @@ class RelativePage(QWidget):
         self.chart_instrument.setObjectName("chart_instrument")
         self.chart_instrument.setAccessibleName(_("Instrument in the chart"))
         self.chart_instrument.currentIndexChanged.connect(self._on_chart_instrument_changed)
-        self.chart = WellbeingChart()
-        self.chart.setMinimumHeight(220)
+        # The chart is made when the tab is first shown: a window that never shows the trend
+        # creates no plot (pyqtgraph widgets are the heaviest part of the page).
+        self.chart: WellbeingChart | None = None
+        self.chart_holder = QWidget()
+        self.chart_holder.setMinimumHeight(220)
+        QVBoxLayout(self.chart_holder).setContentsMargins(0, 0, 0, 0)
         self.check_ins_model = CheckInsModel(self)
         self.check_ins_view = table_view(self.check_ins_model, "check_ins", _("Check-ins"))
         self.check_in_text = QTextBrowser()
@@ -352,7 +360,7 @@ class RelativePage(QWidget):
         top.addWidget(chart_label)
         top.addWidget(self.chart_instrument)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.chart)
+        splitter.addWidget(self.chart_holder)
         splitter.addWidget(self.check_ins_view)
         splitter.addWidget(self.check_in_text)
         page = QWidget()
@@ -517,7 +525,17 @@ class RelativePage(QWidget):
             self.check_in_text.clear()
         self.check_ins_loaded.emit(check_ins)
 
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == self.tabs.indexOf(self.check_ins_page) and self.chart is None:
+            from advisor_app.ui.wellbeing_chart import WellbeingChart
+
+            self.chart = WellbeingChart()
+            self.chart_holder.layout().addWidget(self.chart)
+            self._draw_chart()
+
     def _draw_chart(self) -> None:
+        if self.chart is None:
+            return
         instrument_id = self.chart_instrument.currentData()
         instrument = None
         if instrument_id:
@@ -552,7 +570,6 @@ class RelativePage(QWidget):
         from advisor_app.ui.check_in_dialog import CheckInDialog
 
         dialog = CheckInDialog(self._services, self._runner, self._actor, detail, choice, self)
-        dialog.finished.connect(dialog.deleteLater)
         dialog.check_in_saved.connect(self._after_save)
         dialog.follow_ups_created.connect(self._after_save)
         dialog.open()

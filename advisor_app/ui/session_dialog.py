@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -53,7 +52,14 @@ from advisor_app.services.dto import (
     TopicView,
 )
 from advisor_app.services.facade import Services
-from advisor_app.ui.forms import ErrorBanner, add_row, date_edit, enum_combo, from_qdate
+from advisor_app.ui.forms import (
+    ErrorBanner,
+    add_row,
+    ask_to_discard,
+    date_edit,
+    enum_combo,
+    from_qdate,
+)
 from advisor_app.ui.task_runner import TaskRunner
 
 TOPIC_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -443,22 +449,14 @@ class SessionDialog(QDialog):
             self._timer.stop()
             super().reject()
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+
+        def discard() -> None:
+            self._timer.stop()
+            QDialog.reject(self)
+
+        ask_to_discard(
+            self,
             _("Discard session?"),
             _("The session is not saved. Discard what you have typed?"),
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
+            discard,
         )
-        box.setObjectName("confirm_discard")
-        box.button(QMessageBox.StandardButton.Discard).setText(_("Discard"))
-        box.button(QMessageBox.StandardButton.Cancel).setText(_("Keep editing"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-
-        def on_finished(result: int) -> None:
-            if result == QMessageBox.StandardButton.Discard:
-                self._timer.stop()
-                QDialog.reject(self)
-
-        box.finished.connect(on_finished)
-        box.open()

@@ -50,6 +50,17 @@ def test_bundled_font_draws_danish_letters(qapp) -> None:  # type: ignore[no-unt
         assert metrics.inFontUcs4(ord(letter)), letter
 
 
+def test_fonts_are_registered_once_per_process(qapp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Registering a font again invalidates Qt's font caches under open widgets' text
+    layouts, which crashed a later paint; a second window must not register them again."""
+    load_fonts(qapp)
+    calls: list[str] = []
+    monkeypatch.setattr(QFontDatabase, "addApplicationFont", lambda path: calls.append(path))
+    load_fonts(qapp)
+    assert calls == []  # registered by the first call of this process, not again
+    assert BUNDLED_FAMILY in QFontDatabase.families()
+
+
 def test_screenshot_of_a_selected_relative(qtbot, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     services.relatives.register(
         services.advisors.ensure("u"), RelativeInput(name="Søren Ærø Åberg")

@@ -130,8 +130,10 @@ def test_record_a_session_from_the_page_and_see_it(qtbot, window, services, acto
     qtbot.keyClick(dialog.action_text, Qt.Key.Key_Return)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
-        lambda: window.page.open_actions_model.rowCount() == 1
-        and window.page.sessions_model.rowCount() == 1,
+        lambda: (
+            window.page.open_actions_model.rowCount() == 1
+            and window.page.sessions_model.rowCount() == 1
+        ),
         timeout=10_000,
     )
     assert "pasningsorlov" in window.page.session_text.toPlainText()
