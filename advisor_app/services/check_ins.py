@@ -402,9 +402,9 @@ class CheckInService:
         older_than_days: int = DEFAULT_PERIOD_DAYS,
         limit: int = DUE_LIST_LIMIT,
     ) -> tuple[CheckInDueRow, ...]:
-        """Relatives whose latest check-in called for follow-up, or whose course is still open
-        and whose latest check-in is older than the period: those with prompts first (the
-        lowest score first), then the oldest check-in first."""
+        """Relatives with an open course whose latest check-in called for follow-up, or is
+        older than the period: those with prompts first (the lowest score first), then the
+        oldest check-in first."""
         actor.require_personal_data()
         if not 1 <= older_than_days <= 3660:
             raise ValidationError(N_("The period must be between 1 and 3660 days."), field="period")
@@ -421,6 +421,7 @@ class CheckInService:
                 .label("rank"),
             )
             .join(Case, Case.id == CheckIn.case_id)
+            .where(Case.closed_at.is_(None))  # a closed course is nobody's to-do
             .subquery()
         )
         prompted = CheckIn.prompts != ""
@@ -428,9 +429,8 @@ class CheckInService:
             select(CheckIn, Relative.id, Relative.name)
             .join(ranked, ranked.c.check_in_id == CheckIn.id)
             .join(Relative, Relative.id == ranked.c.relative_id)
-            .join(Case, Case.id == CheckIn.case_id)
             .where(ranked.c.rank == 1)
-            .where(prompted | ((CheckIn.taken_at < cutoff) & Case.closed_at.is_(None)))
+            .where(prompted | (CheckIn.taken_at < cutoff))
             .order_by(
                 (CheckIn.prompts == "").asc(),
                 case((prompted, func.coalesce(CheckIn.score, -1)), else_=0),

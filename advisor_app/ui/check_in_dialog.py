@@ -135,7 +135,7 @@ class CheckInDialog(QDialog):
         self.main_form: InstrumentForm | None = None
         self.own_life_form: InstrumentForm | None = None
         if choice.own_life is not None:
-            self.own_life_form = InstrumentForm(choice.own_life, self.language)
+            self.own_life_form = InstrumentForm(choice.own_life, self.language, optional=True)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.questions)
@@ -268,6 +268,10 @@ class CheckInDialog(QDialog):
             self.scroll.show()
             self.showNormal()
         self.cancel_button.setVisible(not on)
+        # What the relative reads is in the relative's language, whatever the UI shows.
+        self.save_button.setText(
+            catalog(self.language).gettext(N_("Save check-in")) if on else _("Save check-in")
+        )
         first = self.main_form.first_buttons if self.main_form else []
         if on and first and self.result is None:
             first[0].setFocus(Qt.FocusReason.OtherFocusReason)

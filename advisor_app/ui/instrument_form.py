@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor_app.domain.errors import N_
 from advisor_app.domain.instruments import Instrument, Item
-from advisor_app.i18n import _
+from advisor_app.i18n import _, catalog
 
+NO_ANSWER = 10_000  # the button id of "No answer" (-1 is Qt's "nothing checked")
 SMILEY_COLOURS = ("#c0392b", "#e67e22", "#f1c40f", "#7cb342", "#2e7d32")
 
 
@@ -53,8 +55,15 @@ class InstrumentForm(QGroupBox):
     """The answers to one instrument; ``values()`` gives None for an unanswered item."""
 
     def __init__(
-        self, instrument: Instrument, language: str, parent: QWidget | None = None
+        self,
+        instrument: Instrument,
+        language: str,
+        parent: QWidget | None = None,
+        *,
+        optional: bool = False,
     ) -> None:
+        """``optional``: each scale item also offers "No answer", so a choice made by mistake
+        can be taken back (the own-life questions may be left out one by one)."""
         super().__init__(instrument.name_in(language), parent)
         self.instrument = instrument
         self.setObjectName(f"instrument_{instrument.id}")
@@ -110,6 +119,13 @@ class InstrumentForm(QGroupBox):
                 if step == 0:
                     caption.setBuddy(button)
                     self.first_buttons.append(button)
+            if optional:
+                none_text = catalog(language).gettext(N_("No answer"))
+                button = QRadioButton(none_text)
+                button.setObjectName(f"answer_{instrument.id}_{item.id}_none")
+                button.setAccessibleName(f"{question}: {none_text}")
+                group.addButton(button, NO_ANSWER)
+                row_layout.addWidget(button, steps // per_row, steps % per_row)
             row_layout.setColumnStretch(per_row, 1)
             layout.addWidget(row)
             self.groups.append(group)
@@ -130,7 +146,9 @@ class InstrumentForm(QGroupBox):
         return _("Item {number}").format(number=number)
 
     def values(self) -> tuple[int | None, ...]:
-        return tuple(g.checkedId() if g.checkedId() != -1 else None for g in self.groups)
+        return tuple(
+            None if g.checkedId() in (-1, NO_ANSWER) else g.checkedId() for g in self.groups
+        )
 
     def texts(self) -> tuple[str, ...]:
         return tuple(edit.toPlainText() for edit in self.text_edits)
@@ -142,7 +160,7 @@ class InstrumentForm(QGroupBox):
 
     def first_unanswered(self) -> int | None:
         for position, group in enumerate(self.groups):
-            if group.checkedId() == -1:
+            if group.checkedId() in (-1, NO_ANSWER):
                 return position
         return None
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from advisor_app.domain.enums import ConsentMethod, ConsentScope, RelationType
+from advisor_app.domain.enums import ConsentMethod, ConsentScope, Language, RelationType
 from advisor_app.services.dto import (
     CheckInInput,
     CitizenInput,
@@ -104,7 +104,8 @@ def test_relative_fills_who5_in_the_relatives_view_and_the_advisor_sees_the_prom
     assert "Jeg har været glad og i godt humør" in seen  # the Danish item text
 
     answer(qtbot, dialog, "who5", [("1", 2), ("2", 1), ("3", 2), ("4", 1), ("5", 2)])
-    answer(qtbot, dialog, "own_life", [("sleep", 0), ("someone_to_talk_to", 3)])
+    answer(qtbot, dialog, "own_life", [("sleep", 0), ("own_time", 1), ("someone_to_talk_to", 3)])
+    answer(qtbot, dialog, "own_life", [("own_time", "none")])  # a slip taken back
     qtbot.keyClicks(dialog.findChild(object, "text_own_life_worry"), "Økonomien")
     with (
         qtbot.waitSignal(window.page.check_ins_loaded, timeout=10_000),
@@ -315,3 +316,23 @@ def test_a_bad_text_file_is_explained_and_changes_nothing(qtbot, window, service
     box = window.findChild(object, "error_box")
     assert "licensbelagt" in box.text()
     assert not services.check_ins.registry().get("zarit4").shows_text
+
+
+def test_the_relative_reads_the_check_in_in_their_own_language(qtbot, services, actor, runner):  # type: ignore[no-untyped-def]
+    english = services.relatives.register(
+        actor, RelativeInput(name="Mary Smith", birth_year=1960, language=Language.ENGLISH)
+    )
+    win = MainWindow(services, actor, runner)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.search_finished, timeout=10_000):
+        win.show()
+    open_page(qtbot, win, english.id)
+    dialog = open_check_in(qtbot, win)
+    assert dialog.save_button.text() == "Gem trivselstjek"  # the advisor's UI: Danish
+    qtbot.keyClick(dialog, Qt.Key.Key_F11)
+    seen = " ".join(dialog.visible_texts())
+    assert "I have felt cheerful and in good spirits" in seen and "No answer" in seen
+    assert "Jeg har været glad" not in seen
+    assert dialog.save_button.text() == "Save check-in"
+    qtbot.keyClick(dialog, Qt.Key.Key_F11)
+    assert dialog.save_button.text() == "Gem trivselstjek"
