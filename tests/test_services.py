@@ -291,6 +291,18 @@ def test_overdue_actions(services: Services, actor: Actor) -> None:
     assert (row.open_actions, row.overdue_actions) == (3, 1)
 
 
+def test_open_actions_dated_oldest_first_then_undated_within_the_limit(
+    services: Services, actor: Actor
+) -> None:
+    detail = register_family(services, actor)
+    view = record_with_actions(services, actor, detail.id, None, TOMORROW, None, YESTERDAY)
+    undated_1, tomorrow, undated_2, yesterday = view.actions
+    order = [a.id for a in services.sessions.open_actions(actor)]
+    assert order == [yesterday.id, tomorrow.id, undated_1.id, undated_2.id]
+    assert [a.id for a in services.sessions.open_actions(actor, limit=3)] == order[:3]
+    assert [a.id for a in services.sessions.open_actions(actor, limit=1)] == order[:1]
+
+
 def test_set_action_status(services: Services, actor: Actor) -> None:
     detail = register_family(services, actor)
     (action,) = record_with_actions(services, actor, detail.id, YESTERDAY).actions

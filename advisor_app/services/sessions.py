@@ -289,16 +289,19 @@ class SessionService:
         actor.require_personal_data()
         today = date.today()
         with self._db.begin() as session:
-            stmt, owner = follow_ups.with_relative_id(Relative.id, Relative.name)
-            stmt = (
-                stmt.join(Relative, Relative.id == owner.relative_id)
-                .where(Action.status == ActionStatus.OPEN)
-                .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
-                .limit(limit)
+            base, owner = follow_ups.with_relative_id(Relative.id, Relative.name)
+            base = base.join(Relative, Relative.id == owner.relative_id).where(
+                Action.status == ActionStatus.OPEN
             )
+            # The dated ones in the order of the (status, due_on) index, so the scan stops at
+            # the limit instead of sorting every open follow-up; the undated ones after them.
+            dated = base.where(Action.due_on.is_not(None)).order_by(Action.due_on, Action.id)
             if overdue_only:
-                stmt = stmt.where(Action.due_on < today)
-            rows = session.execute(stmt).all()
+                dated = dated.where(Action.due_on < today)
+            rows = list(session.execute(dated.limit(limit)).all())
+            if not overdue_only and len(rows) < limit:
+                undated = base.where(Action.due_on.is_(None)).order_by(Action.id)
+                rows.extend(session.execute(undated.limit(limit - len(rows))).all())
             audit.record(
                 session,
                 actor,
