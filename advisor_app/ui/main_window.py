@@ -442,6 +442,7 @@ class MainWindow(QMainWindow):
         )
 
     def _on_instrument_text_loaded(self, instrument: Instrument) -> None:
+        self.page.reload()  # the history shows the text from now on, too
         self.statusBar().showMessage(
             _("The text of {name} is loaded.").format(name=instrument.name_in(current_language())),
             8000,

@@ -46,13 +46,12 @@ from advisor_app.services.dto import (
     SessionView,
 )
 from advisor_app.services.facade import Services
-from advisor_app.services.instruments import shipped
+from advisor_app.services.instruments import InstrumentRegistry, shipped
 from advisor_app.ui.labels import label
 from advisor_app.ui.table_models import (
     ActionsModel,
     CheckInsModel,
     SessionsModel,
-    answer_label,
     instrument_name,
 )
 from advisor_app.ui.task_runner import TaskRunner
@@ -99,10 +98,14 @@ def session_html(session: SessionView) -> str:
     return "".join(parts)
 
 
-def check_in_html(check_in: CheckInView) -> str:
-    """A check-in's every answer as escaped rich text, the item text in the language it was
-    given in; a licensed shell shows its item numbers."""
-    instrument_ids = list(dict.fromkeys(a.instrument_id for a in check_in.answers))
+def check_in_html(check_in: CheckInView, registry: InstrumentRegistry | None = None) -> str:
+    """A check-in's every answer as escaped rich text, the scored instrument first, the item
+    text in the language it was given in (licensed text once the municipality has loaded
+    it, else the item numbers)."""
+    instrument_ids = sorted(
+        dict.fromkeys(a.instrument_id for a in check_in.answers),
+        key=lambda i: i != check_in.instrument_id,
+    )
     parts = [
         f"<h3>{escape(format_datetime(check_in.taken_at))} · "
         f"{escape(instrument_name(check_in.instrument_id))}</h3>"
@@ -116,24 +119,26 @@ def check_in_html(check_in: CheckInView) -> str:
         summary.append(_("Significant change: {points:+d}").format(points=check_in.change))
     summary.append(label(check_in.mode))
     parts.append(f"<p>{escape(' · '.join(summary))}</p>")
+    language = check_in.language.value
     for instrument_id in instrument_ids:
         try:
-            instrument = shipped(instrument_id)
+            instrument = (registry.get if registry else shipped)(instrument_id)
         except ServiceError:
             instrument = None
         title = instrument.name_in(current_language()) if instrument else instrument_id
         rows = []
         for answer in (a for a in check_in.answers if a.instrument_id == instrument_id):
             question = answer.item_id
+            labels: tuple[str, ...] = ()
             if instrument is not None and instrument.shows_text:
                 item = next((i for i in instrument.items if i.id == answer.item_id), None)
                 if item is not None:
-                    question = item.text_in(check_in.language.value)
-            value = (
-                answer.text
-                if answer.text is not None
-                else answer_label(instrument_id, answer.value)
-            )
+                    question = item.text_in(language)
+                labels = instrument.scale_labels.get(language) or ()
+            value = answer.text
+            if value is None and answer.value is not None and instrument is not None:
+                step = answer.value - instrument.scale_min
+                value = labels[step] if 0 <= step < len(labels) else str(answer.value)
             rows.append(f"<li>{escape(question)}: <b>{escape(value or '')}</b></li>")
         parts.append(f"<p><b>{escape(title)}</b></p><ul>{''.join(rows)}</ul>")
     parts.append(f"<p><i>{escape(_('Advisor'))}: {escape(check_in.advisor_name)}</i></p>")
@@ -160,6 +165,7 @@ class RelativePage(QWidget):
         self.detail: RelativeDetail | None = None
         self.sessions: tuple[SessionView, ...] = ()
         self.check_ins: tuple[CheckInView, ...] = ()
+        self.registry: InstrumentRegistry | None = None  # with the licensed texts loaded
 
         self.heading = QLabel()
         self.heading.setObjectName("relative_heading")
@@ -385,6 +391,9 @@ class RelativePage(QWidget):
             owner=self,
         )
         self._runner.submit(
+            services.check_ins.registry, self._on_registry_loaded, self._on_load_error, owner=self
+        )
+        self._runner.submit(
             lambda: services.check_ins.history(actor, relative_id),
             self.show_check_ins,
             self._on_load_error,
@@ -548,9 +557,14 @@ class RelativePage(QWidget):
     def _on_chart_instrument_changed(self, _index: int) -> None:
         self._draw_chart()
 
+    def _on_registry_loaded(self, registry: InstrumentRegistry) -> None:
+        self.registry = registry
+
     def _on_check_ins_selection_changed(self, *_args: object) -> None:
         check_in = selected_row(self.check_ins_view)
-        self.check_in_text.setHtml(check_in_html(check_in) if check_in is not None else "")
+        self.check_in_text.setHtml(
+            check_in_html(check_in, self.registry) if check_in is not None else ""
+        )
 
     # ---- check-ins ---------------------------------------------------------------------
     def new_check_in(self) -> None:

@@ -297,10 +297,13 @@ def test_a_licensed_shell_takes_scores_and_shows_text_once_loaded(  # type: igno
         ),
         encoding="utf-8",
     )
-    with qtbot.waitSignal(window.runner.busy_changed, timeout=10_000):
+    with qtbot.waitSignal(window.page.check_ins_loaded, timeout=10_000):
         window.load_instrument_text(str(text_file))
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=10_000)
     assert "indlæst" in window.statusBar().currentMessage()
+    window.page.check_ins_view.selectRow(0)  # the newest: the Zarit check-in, now with text
+    history = window.page.check_in_text.toPlainText()
+    assert "Licensed item 2" in history and "L3" in history
     dialog = open_check_in(qtbot, window)
     dialog.instrument_combo.setCurrentIndex(dialog.instrument_combo.findData("zarit4"))
     qtbot.waitUntil(lambda: dialog.main_form.isVisibleTo(dialog))
