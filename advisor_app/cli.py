@@ -2,6 +2,7 @@
 
 advisor-app [--db URL] [--lang da|en]            start the window
 advisor-app --db URL --screenshot FILE.png       render the window offscreen and exit
+            [--screenshot-tab wellbeing]         ... on that tab of the relative's page
 advisor-app --version
 advisor-app [--db URL] db upgrade                migrate (after a verified backup)
 advisor-app [--db URL] demo-data --relatives N --seed S
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("advisor_app")
 
 DB_ENV = "ADVISOR_APP_DB"
+SCREENSHOT_TABS = ("overview", "sessions", "follow-ups", "wellbeing")  # the page's tab order
 
 
 def default_db_url() -> str:
@@ -64,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="render the main window offscreen with a relative selected, save it and exit",
+    )
+    parser.add_argument(
+        "--screenshot-tab",
+        choices=SCREENSHOT_TABS,
+        default="overview",
+        help="with --screenshot: the tab of the relative's page to show (wellbeing picks "
+        "the first listed relative with three or more check-ins)",
     )
     parser.add_argument("--user", default=None, help="advisor user name (default: the login)")
     sub = parser.add_subparsers(dest="command")
@@ -147,7 +156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from advisor_app.ui.app import run_gui
 
     return run_gui(
-        url, language=args.lang, screenshot=args.screenshot, user=args.user or login_name()
+        url,
+        language=args.lang,
+        screenshot=args.screenshot,
+        screenshot_tab=SCREENSHOT_TABS.index(args.screenshot_tab),
+        user=args.user or login_name(),
     )
 
 

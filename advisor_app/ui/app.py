@@ -89,21 +89,38 @@ class Session:
             new._pending_select = selected
 
 
-def take_screenshot(window: MainWindow, target: Path) -> None:
-    """Select the first relative, wait for every load to finish, and save the window."""
+WELLBEING_TAB = 3
+SCREENSHOT_CHECK_INS = 3
+SCREENSHOT_SEARCH_ROWS = 100
+
+
+def take_screenshot(window: MainWindow, target: Path, tab: int = 0) -> None:
+    """Select the first relative (for the wellbeing tab the first with a few check-ins, so
+    there is a trend to see), wait for every load to finish, and save the window."""
     window.runner.wait_idle()
-    if window.relatives_model.rowCount() > 0:
-        window.relatives_view.selectRow(0)
+    rows = window.relatives_model.rowCount()
+    for row in range(min(rows, SCREENSHOT_SEARCH_ROWS if tab == WELLBEING_TAB else 1)):
+        window.relatives_view.selectRow(row)
         window.runner.wait_idle()
-        if window.page.sessions:
-            window.page.sessions_view.selectRow(0)
+        if tab != WELLBEING_TAB or len(window.page.check_ins) >= SCREENSHOT_CHECK_INS:
+            break
+    if rows and window.page.sessions:
+        window.page.sessions_view.selectRow(0)
+    window.page.tabs.setCurrentIndex(tab)
     QApplication.processEvents()
     target.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(target)):
         raise OSError("could not write the screenshot")
 
 
-def run_gui(url: str, *, language: str | None, screenshot: Path | None, user: str) -> int:
+def run_gui(
+    url: str,
+    *,
+    language: str | None,
+    screenshot: Path | None,
+    user: str,
+    screenshot_tab: int = 0,
+) -> int:
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
@@ -131,7 +148,7 @@ def run_gui(url: str, *, language: str | None, screenshot: Path | None, user: st
         return 1
     window = session.show()
     if screenshot is not None:
-        take_screenshot(window, screenshot)
+        take_screenshot(window, screenshot, screenshot_tab)
         window.close()
         services.db.dispose()
         print(f"screenshot: {screenshot}")

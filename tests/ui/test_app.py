@@ -73,3 +73,34 @@ def test_screenshot_of_a_selected_relative(qtbot, services, tmp_path: Path) -> N
     image = QImage(str(target))
     assert image.width() >= 800 and image.height() >= 600
     assert window.page.heading.text() == "Søren Ærø Åberg"
+
+
+def test_screenshot_of_the_wellbeing_tab_picks_a_relative_with_a_trend(  # type: ignore[no-untyped-def]
+    qtbot, services, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from advisor_app.services.dto import CheckInInput, InstrumentAnswers
+    from advisor_app.ui.app import WELLBEING_TAB
+
+    actor = services.advisors.ensure("u")
+    services.relatives.register(actor, RelativeInput(name="Anna Andersen", birth_year=1950))
+    trend = services.relatives.register(actor, RelativeInput(name="Bo Berg", birth_year=1950))
+    for days, answers in ((90, (4, 4, 4, 4, 4)), (45, (3, 3, 3, 3, 3)), (1, (2, 2, 1, 2, 2))):
+        services.check_ins.record(
+            actor,
+            CheckInInput(
+                trend.id,
+                InstrumentAnswers("who5", answers),
+                taken_at=datetime.now(UTC) - timedelta(days=days),
+            ),
+        )
+    window = Session(services, "u").show()
+    qtbot.addWidget(window)
+    target = tmp_path / "wellbeing.png"
+    take_screenshot(window, target, WELLBEING_TAB)
+    assert QImage(str(target)).width() >= 800
+    assert window.page.heading.text() == "Bo Berg"
+    assert window.page.tabs.currentIndex() == WELLBEING_TAB
+    assert window.page.chart is not None
+    assert [y for _x, y in window.page.chart.points()] == [80.0, 60.0, 36.0]

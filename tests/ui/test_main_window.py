@@ -188,3 +188,9 @@ def test_the_window_stays_responsive_while_the_worker_is_busy(qtbot, window):  #
     qtbot.waitUntil(lambda: ticks == [1], timeout=2000)
     gate.set()
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=5000)
+
+
+def test_the_relatives_list_reads_from_a_down(qtbot, window):  # type: ignore[no-untyped-def]
+    proxy = window.relatives_view.model()
+    shown = [proxy.index(row, 0).data() for row in range(proxy.rowCount())]
+    assert shown == ["Jens Hansen", "Søren Kierkegaard", "Åse Ærbø"]
