@@ -114,34 +114,25 @@ def _clean_texts(instrument: Instrument, texts: tuple[str, ...], field: str) -> 
 def _answer_rows(
     instrument: Instrument, values: tuple[int | None, ...], texts: list[str | None]
 ) -> list[CheckInAnswer]:
+    """One row per answered item, in the instrument's item order; unanswered items none."""
+    scale_values = iter(values)
+    written = iter(texts)
     rows: list[CheckInAnswer] = []
-    scale_iter = iter(values)
-    text_iter = iter(texts)
     for position, item in enumerate(instrument.items):
-        if item.kind == "text":
-            text = next(text_iter)
-            if text is not None:
-                rows.append(
-                    CheckInAnswer(
-                        instrument_id=instrument.id,
-                        item_id=item.id,
-                        instrument_version=instrument.version,
-                        position=position,
-                        text=text,
-                    )
-                )
-        else:
-            value = next(scale_iter)
-            if value is not None:
-                rows.append(
-                    CheckInAnswer(
-                        instrument_id=instrument.id,
-                        item_id=item.id,
-                        instrument_version=instrument.version,
-                        position=position,
-                        value=value,
-                    )
-                )
+        is_text = item.kind == "text"
+        answer = next(written) if is_text else next(scale_values)
+        if answer is None:
+            continue
+        rows.append(
+            CheckInAnswer(
+                instrument_id=instrument.id,
+                item_id=item.id,
+                instrument_version=instrument.version,
+                position=position,
+                text=answer if is_text else None,
+                value=None if is_text else answer,
+            )
+        )
     return rows
 
 

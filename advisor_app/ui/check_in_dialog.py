@@ -49,6 +49,8 @@ from advisor_app.ui.forms import (
     date_edit,
     enum_combo,
     from_qdate,
+    is_bare_return,
+    is_ctrl_return,
 )
 from advisor_app.ui.instrument_form import InstrumentForm
 from advisor_app.ui.task_runner import TaskRunner
@@ -296,12 +298,7 @@ class CheckInDialog(QDialog):
 
     # ---- keys --------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
+        if is_ctrl_return(event):
             self.save()
             return True
         return super().eventFilter(watched, event)
@@ -309,9 +306,7 @@ class CheckInDialog(QDialog):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """A bare Enter never saves half a check-in; Escape does nothing in the relative's
         view."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
+        if is_bare_return(event):
             event.accept()
             return
         if event.key() == Qt.Key.Key_Escape and self.relative_view:

@@ -9,7 +9,8 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -166,3 +167,23 @@ def ask_to_discard(parent: QWidget, title: str, text: str, on_discard: Callable[
 
     box.finished.connect(on_finished)
     box.open()
+
+
+RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def is_ctrl_return(event: QEvent) -> bool:
+    """Ctrl+Return: the meeting dialogs save with it from any field (the notes included)."""
+    return (
+        event.type() == QEvent.Type.KeyPress
+        and isinstance(event, QKeyEvent)
+        and event.key() in RETURN_KEYS
+        and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+    )
+
+
+def is_bare_return(event: QKeyEvent) -> bool:
+    """A plain Enter, which belongs to the fields and must never save half a form."""
+    return event.key() in RETURN_KEYS and not (
+        event.modifiers() & Qt.KeyboardModifier.ControlModifier
+    )

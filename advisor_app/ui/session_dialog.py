@@ -59,6 +59,8 @@ from advisor_app.ui.forms import (
     date_edit,
     enum_combo,
     from_qdate,
+    is_bare_return,
+    is_ctrl_return,
 )
 from advisor_app.ui.task_runner import TaskRunner
 
@@ -275,12 +277,7 @@ class SessionDialog(QDialog):
         self.resize(980, 680)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
+        if is_ctrl_return(event):
             self.save()
             return True
         return super().eventFilter(watched, event)
@@ -288,9 +285,7 @@ class SessionDialog(QDialog):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter belongs to the fields (tick a topic, add a follow-up); a bare Enter must
         never save the meeting half-typed, so only Ctrl+Return saves."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
+        if is_bare_return(event):
             event.accept()
             return
         super().keyPressEvent(event)
