@@ -5,13 +5,15 @@ significant changes marked with a triangle and their points."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import pyqtgraph as pg
+from babel.dates import format_date
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from advisor_app.domain.instruments import Instrument
-from advisor_app.i18n import _, current_language
+from advisor_app.i18n import _, current_language, locale_of
 from advisor_app.services.dto import CheckInView
 
 BAND_COLOURS = {
@@ -23,12 +25,32 @@ LINE_COLOUR = "#1f4e79"
 CHANGE_COLOUR = "#a40000"
 
 
+DAY = 86_400.0
+
+
+class LocalDateAxis(pg.DateAxisItem):  # type: ignore[misc]
+    """Dates on the axis in the UI language ("maj", not "May"): pyqtgraph formats with
+    strftime, which speaks the C locale whatever the program's language."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if spacing >= 360 * DAY:
+            pattern = "yyyy"
+        elif spacing >= 28 * DAY:
+            pattern = "MMM"
+        else:
+            pattern = "d. MMM" if current_language() == "da" else "d MMM"
+        return [
+            format_date(datetime.fromtimestamp(v, UTC).date(), pattern, locale=locale_of())
+            for v in values
+        ]
+
+
 class WellbeingChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("wellbeing_chart")
         self.setAccessibleName(_("Wellbeing trend"))
-        self.plot = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem()})
+        self.plot = pg.PlotWidget(background="w", axisItems={"bottom": LocalDateAxis()})
         self.plot.setObjectName("wellbeing_plot")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)

@@ -129,6 +129,10 @@ def test_relative_fills_who5_in_the_relatives_view_and_the_advisor_sees_the_prom
 
     points = window.page.chart.points()
     assert [y for _x, y in points] == [72.0, 32.0]
+    axis = window.page.chart.plot.getAxis("bottom")
+    may = datetime(2026, 5, 15, tzinfo=UTC).timestamp()
+    assert axis.tickStrings([may], 1.0, 30 * 86_400) == ["maj"]  # Danish month names
+    assert axis.tickStrings([may], 1.0, 86_400) == ["15. maj"]
     assert window.page.chart.marked_changes() == [points[1]]
     assert window.page.check_ins_model.rowCount() == 2
     stored = services.check_ins.history(actor, family.id)[-1]
