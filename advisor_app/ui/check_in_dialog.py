@@ -365,8 +365,8 @@ class CheckInDialog(QDialog):
             self._on_saved,
             self._on_error,
             owner=self,
+            on_bug=self._on_save_bug,
         )
-        self._runner.failed.connect(self._on_runner_failed)
 
     def _set_saving(self, saving: bool) -> None:
         """While a save is under way nothing may change what is being saved, nor cancel it."""
@@ -377,7 +377,6 @@ class CheckInDialog(QDialog):
         self.questions.setEnabled(not saving and self.result is None)
 
     def _on_saved(self, result: CheckInResult) -> None:
-        self._runner.failed.disconnect(self._on_runner_failed)
         self.result = result
         self._set_saving(False)
         self.save_button.hide()
@@ -438,6 +437,7 @@ class CheckInDialog(QDialog):
             self._on_follow_ups_created,
             self._on_steps_error,
             owner=self,
+            on_bug=lambda: self.create_steps_button.setEnabled(True),
         )
 
     def _on_follow_ups_created(self, actions: object) -> None:
@@ -451,14 +451,12 @@ class CheckInDialog(QDialog):
         self.banner.show_error(error, {})
 
     def _on_error(self, error: ServiceError) -> None:
-        self._runner.failed.disconnect(self._on_runner_failed)
         self._set_saving(False)
         self.banner.show_error(
             error, {"taken_at": self.taken_at, "instrument": self.instrument_combo}
         )
 
-    def _on_runner_failed(self, _name: str) -> None:
-        self._runner.failed.disconnect(self._on_runner_failed)
+    def _on_save_bug(self) -> None:
         self._set_saving(False)
 
     # ---- closing -----------------------------------------------------------------------

@@ -421,8 +421,6 @@ class ServiceDialog(QDialog):
         super().__init__(parent)
         self._runner = runner
         self._saving = False
-        self._watching_failed = False
-        self._call_state: dict[str, bool] = {}
         self.setModal(True)
         self.banner = ErrorBanner(self)
         self.buttons = QDialogButtonBox(
@@ -462,23 +460,11 @@ class ServiceDialog(QDialog):
         except ServiceError as error:
             self.show_error(error)
             return
-        state = {"bug": False}
-        self._call_state = state
-
-        def guarded() -> Any:
-            try:
-                return work()
-            except ServiceError:
-                raise
-            except BaseException:
-                state["bug"] = True  # read on the UI thread after the runner's signal
-                raise
-
         self._saving = True
         self.save_button.setEnabled(False)
-        self._runner.failed.connect(self._on_runner_failed)
-        self._watching_failed = True
-        self._runner.submit(guarded, self._on_call_result, self._on_call_error, owner=self)
+        self._runner.submit(
+            work, self._on_call_result, self._on_call_error, owner=self, on_bug=self._finish
+        )
 
     def show_error(self, error: ServiceError) -> None:
         self.banner.show_error(error, self.fields())
@@ -486,12 +472,6 @@ class ServiceDialog(QDialog):
     def _finish(self) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        self._stop_watching()
-
-    def _stop_watching(self) -> None:
-        if self._watching_failed:
-            self._watching_failed = False
-            self._runner.failed.disconnect(self._on_runner_failed)
 
     def _on_call_result(self, result: Any) -> None:
         self._finish()
@@ -502,12 +482,3 @@ class ServiceDialog(QDialog):
     def _on_call_error(self, error: ServiceError) -> None:
         self._finish()
         self.show_error(error)
-
-    def _on_runner_failed(self, _name: str) -> None:
-        # The runner announces every task's bug; only ours ends this save.
-        if self._call_state.get("bug"):
-            self._finish()
-
-    def done(self, result: int) -> None:
-        self._stop_watching()
-        super().done(result)

@@ -401,18 +401,16 @@ class SessionDialog(QDialog):
             self._on_saved,
             self._on_error,
             owner=self,
+            on_bug=self._on_save_bug,
         )
-        self._runner.failed.connect(self._on_runner_failed)
 
     def _on_saved(self, session: object) -> None:
-        self._runner.failed.disconnect(self._on_runner_failed)
         self._saving = False
         self._timer.stop()
         self.session_saved.emit(session)
         super().accept()
 
     def _on_error(self, error: ServiceError) -> None:
-        self._runner.failed.disconnect(self._on_runner_failed)
         self._saving = False
         self.save_button.setEnabled(True)
         fields = {
@@ -425,8 +423,7 @@ class SessionDialog(QDialog):
         }
         self.banner.show_error(error, fields)
 
-    def _on_runner_failed(self, _name: str) -> None:
-        self._runner.failed.disconnect(self._on_runner_failed)
+    def _on_save_bug(self) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
 

@@ -53,24 +53,27 @@ class TaskRunner(QObject):
         on_error: ErrorCallback | None = None,
         *,
         owner: QObject | None = None,
+        on_bug: Callable[[], None] | None = None,
     ) -> None:
         """Run ``work()`` on the worker; then ``on_result(value)`` or ``on_error(ServiceError)``
-        on the UI thread. Any other exception is a bug: logged and announced by ``failed``."""
+        on the UI thread. Any other exception is a bug: logged and announced by ``failed``
+        (the window's message), then ``on_bug()`` of this task alone (a form re-enables Save;
+        ``failed`` itself is every task's, so a form must not listen to it)."""
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
 
         def job() -> None:
             try:
-                outcome: tuple[Any, ...] = (owner, on_result, on_error, work(), None)
+                outcome: tuple[Any, ...] = (owner, on_result, on_error, on_bug, work(), None)
             except BaseException as exc:  # delivered to the UI thread, never swallowed
-                outcome = (owner, on_result, on_error, None, exc)
+                outcome = (owner, on_result, on_error, on_bug, None, exc)
             self._finished.emit(outcome)
 
         self._pool.start(job)
 
     def _on_self_finished(self, outcome: tuple[Any, ...]) -> None:
-        owner, on_result, on_error, value, exc = outcome
+        owner, on_result, on_error, on_bug, value, exc = outcome
         self._pending -= 1
         if self._pending == 0:
             self.busy_changed.emit(False)
@@ -83,6 +86,8 @@ class TaskRunner(QObject):
         else:
             log_bug(exc)
             self.failed.emit(type(exc).__name__)
+            if on_bug is not None:
+                on_bug()
 
     def wait_idle(self, timeout_ms: int = 30_000) -> bool:
         """Block until queued work is done and its callbacks ran (screenshots, shutdown)."""

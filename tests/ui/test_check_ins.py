@@ -343,3 +343,21 @@ def test_the_relative_reads_the_check_in_in_their_own_language(qtbot, services, 
     assert dialog.save_button.text() == "Save check-in"
     qtbot.keyClick(dialog, Qt.Key.Key_F11)
     assert dialog.save_button.text() == "Gem trivselstjek"
+
+
+def test_a_bug_while_saving_gives_the_buttons_back_and_keeps_the_answers(  # type: ignore[no-untyped-def]
+    qtbot, window, family, services, monkeypatch
+):
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    open_page(qtbot, window, family.id)
+    dialog = open_check_in(qtbot, window)
+    answer(qtbot, dialog, "who5", [("1", 3), ("2", 3), ("3", 3), ("4", 3), ("5", 3)])
+    monkeypatch.setattr(services.check_ins, "record", broken)
+    with qtbot.waitSignal(window.runner.failed, timeout=10_000):
+        dialog.save()
+        assert not dialog.save_button.isEnabled() and not dialog.cancel_button.isEnabled()
+    assert dialog.save_button.isEnabled() and dialog.cancel_button.isEnabled()
+    assert dialog.main_form.values() == (3, 3, 3, 3, 3) and dialog.result is None
+    window.findChild(object, "bug_box").done(0)

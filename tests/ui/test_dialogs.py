@@ -323,7 +323,21 @@ def test_unexpected_error_enables_save_again(qtbot, services, runner, actor, mon
     qtbot.waitUntil(lambda: dialog.save_button.isEnabled())
     assert dialog.isVisible() and dialog.relative_fields.name.text() == "Bodil Bæk"
     dialog.reject()
-    assert not dialog._watching_failed
+
+
+def test_only_the_failing_task_gets_its_bug(qtbot, runner):  # type: ignore[no-untyped-def]
+    """``failed`` is every task's; ``on_bug`` is the one task's, so a form never re-enables
+    Save because some other background task broke."""
+    bugs: list[str] = []
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with qtbot.waitSignal(runner.failed, timeout=SAVE_TIMEOUT):
+        runner.submit(lambda: 1, lambda _r: None, on_bug=lambda: bugs.append("saving form"))
+        runner.submit(boom, lambda _r: None, on_bug=lambda: bugs.append("broken task"))
+    runner.wait_idle()
+    assert bugs == ["broken task"]
 
 
 # ---- editing ------------------------------------------------------------------------------
