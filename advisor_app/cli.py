@@ -5,7 +5,14 @@ advisor-app --db URL --screenshot FILE.png       render the window offscreen and
             [--screenshot-tab wellbeing]         ... on that tab of the relative's page
 advisor-app --version
 advisor-app [--db URL] db upgrade                migrate (after a verified backup)
+advisor-app --db POSTGRES-URL db roles           group roles and grants (the owner runs it)
+advisor-app [--db URL] [--user NAME] users add|list|unlock|disable|passwd ...
+advisor-app [--db URL] [--user NAME] audit verify [--expect-head HASH]
 advisor-app [--db URL] demo-data --relatives N --seed S
+
+Signing in: --user NAME (default: the login name), the password from $ADVISOR_PASSWORD or a
+prompt. Exit codes: 0 done, 1 a check found a problem, 2 bad usage or input, 3 sign-in
+refused or not permitted. Errors are one line on stderr in the --lang language.
 advisor-app instrument list                      the shipped check-in instruments
 advisor-app instrument score ID --answers A,B,.. [--json]
                                                  score answers (no database); exit 2 if bad
@@ -17,6 +24,7 @@ import argparse
 import json
 import logging
 import os
+import secrets
 import sys
 import time
 from collections.abc import Sequence
@@ -26,11 +34,16 @@ from typing import TYPE_CHECKING
 from advisor_app import __version__
 
 if TYPE_CHECKING:
+    from advisor_app.domain.actor import Actor
     from advisor_app.domain.instruments import Instrument
+    from advisor_app.services.facade import Services
 
 log = logging.getLogger("advisor_app")
 
 DB_ENV = "ADVISOR_APP_DB"
+PASSWORD_ENV = "ADVISOR_PASSWORD"
+NEW_PASSWORD_ENV = "ADVISOR_NEW_PASSWORD"
+DEMO_PASSWORD_ENV = "ADVISOR_DEMO_PASSWORD"
 SCREENSHOT_TABS = ("overview", "sessions", "follow-ups", "wellbeing")  # the page's tab order
 
 
@@ -74,12 +87,61 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --screenshot: the tab of the relative's page to show (wellbeing picks "
         "the first listed relative with three or more check-ins)",
     )
-    parser.add_argument("--user", default=None, help="advisor user name (default: the login)")
+    parser.add_argument(
+        "--user",
+        default=None,
+        help="the user to sign in as (default: the login name); the password comes from "
+        f"${PASSWORD_ENV} or a prompt",
+    )
     sub = parser.add_subparsers(dest="command")
     db_cmd = sub.add_parser("db", help="database maintenance")
     db_sub = db_cmd.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="migrate the database to the newest schema")
-    demo = sub.add_parser("demo-data", help="fill the database with realistic Danish demo data")
+    db_sub.add_parser(
+        "roles",
+        help="PostgreSQL: create the group roles and GRANTs that make the server enforce "
+        "the program's roles (run by the database's owner)",
+    )
+    users = sub.add_parser("users", help="the program's users (an administrator's work)")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser(
+        "add",
+        help="add a user; on a database without users the first must be an admin, and "
+        "needs no sign-in",
+        description=f"The new user's password comes from ${NEW_PASSWORD_ENV} or a prompt "
+        "(at least 12 characters). On PostgreSQL the login must exist (createuser); it is "
+        "granted its role's group.",
+    )
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=("advisor", "manager", "admin", "auditor"))
+    add.add_argument("--display-name", default=None, metavar="TEXT")
+    users_sub.add_parser("list", help="list the users")
+    for verb, text in (
+        ("unlock", "unlock an account locked after wrong passwords"),
+        ("disable", "disable a user (their history stays)"),
+        ("passwd", f"set a user's password (from ${NEW_PASSWORD_ENV} or a prompt)"),
+    ):
+        users_sub.add_parser(verb, help=text).add_argument("name", metavar="NAME")
+    audit = sub.add_parser("audit", help="the access log")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser(
+        "verify",
+        help="check the access log's hash chain (auditor or admin): exit 0 and the head, "
+        "or exit 1 and the first broken event",
+    )
+    verify.add_argument(
+        "--expect-head",
+        metavar="HASH",
+        default=None,
+        help="the head noted at an earlier check: also catches a cut-off tail",
+    )
+    demo = sub.add_parser(
+        "demo-data",
+        help="fill the database with realistic Danish demo data",
+        description="On a database without users it needs no sign-in and creates "
+        f"demo-advisor, demo-manager, demo-admin and demo-auditor (password from "
+        f"${DEMO_PASSWORD_ENV}, or a random one it prints); otherwise sign in as an admin.",
+    )
     demo.add_argument("--relatives", type=int, default=200, metavar="N")
     demo.add_argument("--sessions-per-relative", type=float, default=10.0, metavar="K")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
@@ -114,60 +176,279 @@ def login_name() -> str:
         return "advisor"
 
 
+class Refused(Exception):
+    """Sign-in refused or not permitted: exit code 3."""
+
+
+class BadInput(Exception):
+    """Bad usage or input: exit code 2."""
+
+
+def _say(message: str) -> None:
+    print(f"advisor-app: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from advisor_app import i18n
+
+    i18n.set_language(args.lang or i18n.DEFAULT_LANGUAGE)
     if args.command == "instrument":  # before the database URL: these need no database
         return instrument_command(args)
+    if args.command == "demo-data" and (args.relatives < 1 or args.sessions_per_relative < 0):
+        parser.error("--relatives must be at least 1 and --sessions-per-relative not negative")
     url = args.db or default_db_url()
+    if args.command is None:
+        from advisor_app.ui.app import run_gui
 
-    if args.command == "db":
-        from advisor_app.persistence.database import Database
-
-        db = Database(url)
-        backup = db.upgrade()
-        if backup is not None:
-            print(f"backup: {backup}")
-        print("database is at the newest schema")
-        db.dispose()
-        return 0
-
-    if args.command == "demo-data":
-        from advisor_app.services.demo_data import DemoDataService
-        from advisor_app.services.facade import open_services
-
-        if args.relatives < 1 or args.sessions_per_relative < 0:
-            parser.error("--relatives must be at least 1 and --sessions-per-relative not negative")
-        services, _backup = open_services(url)
-        actor = services.advisors.ensure(args.user or login_name())
-        started = time.perf_counter()
-        summary = DemoDataService(services.db).generate(
-            actor,
-            relatives=args.relatives,
-            sessions_per_relative=args.sessions_per_relative,
-            seed=args.seed,
-            progress=lambda text: print(text, file=sys.stderr),
+        return run_gui(
+            url,
+            language=args.lang,
+            screenshot=args.screenshot,
+            screenshot_tab=SCREENSHOT_TABS.index(args.screenshot_tab),
+            user=args.user,
         )
-        print(f"{summary} in {time.perf_counter() - started:.1f} s")
+    from advisor_app.domain.errors import AccessDeniedError, ServiceError
+
+    try:
+        return run_command(args, url)
+    except (Refused, AccessDeniedError) as exc:
+        _say(_message(exc))
+        return 3
+    except (BadInput, ServiceError) as exc:
+        _say(_message(exc))
+        return 2
+
+
+def _message(exc: Exception) -> str:
+    from advisor_app import i18n
+    from advisor_app.domain.errors import ServiceError
+
+    if isinstance(exc, ServiceError):
+        return exc.translated(i18n._)
+    return str(exc)
+
+
+def team_url(url: str, user: str | None) -> str:
+    """On PostgreSQL each user connects as their own login: --user and $ADVISOR_PASSWORD go
+    into the connection (never onto the command line, never into a log)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return url
+    if user and not parsed.username:
+        parsed = parsed.set(username=user)
+    password = os.environ.get(PASSWORD_ENV)
+    if password and parsed.password is None:
+        parsed = parsed.set(password=password)
+    return parsed.render_as_string(hide_password=False)
+
+
+def open_for_cli(url: str, user: str | None) -> Services:
+    from advisor_app import i18n
+    from advisor_app.services.facade import open_services
+
+    try:
+        services, backup = open_services(team_url(url, user))
+    except Exception as exc:
+        if _is_auth_failure(exc):
+            raise Refused(i18n._("The database refused the sign-in.")) from None
+        log_error(exc)
+        raise BadInput(
+            i18n._("The database could not be opened ({kind}). Check the --db address.").format(
+                kind=type(exc).__name__
+            )
+        ) from None
+    if backup is not None:
+        print(f"backup: {backup}", file=sys.stderr)
+    return services
+
+
+def _is_auth_failure(exc: Exception) -> bool:
+    text = str(getattr(exc, "orig", exc) or "")
+    return "password authentication failed" in text or "no password supplied" in text
+
+
+def log_error(exc: Exception) -> None:
+    """Type and place only: a message can hold a URL or personal data."""
+    log.debug("error of type %s", type(exc).__name__)
+
+
+def read_password(env: str, prompt: str, *, confirm: bool = False) -> str:
+    from_env = os.environ.get(env)
+    if from_env is not None:
+        return from_env
+    import getpass
+
+    if not sys.stdin or not sys.stdin.isatty():
+        from advisor_app import i18n
+
+        raise Refused(i18n._("No password: set {env} or run from a terminal.").format(env=env))
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(prompt) != first:
+        from advisor_app import i18n
+
+        raise BadInput(i18n._("The two passwords differ."))
+    return first
+
+
+def sign_in(services: Services, user: str | None) -> Actor:
+    from advisor_app import i18n
+
+    name = user or login_name()
+    if not services.accounts.has_users():
+        raise Refused(
+            i18n._("The database has no users yet: add the first with 'users add NAME --role admin'.")
+        )
+    password = None
+    if services.db.is_sqlite:
+        password = read_password(PASSWORD_ENV, i18n._("Password for {user}: ").format(user=name))
+    return services.accounts.sign_in(name, password)
+
+
+def run_command(args: argparse.Namespace, url: str) -> int:
+    if args.command == "db":
+        return db_command(args, url)
+    services = open_for_cli(url, args.user)
+    try:
+        if args.command == "users":
+            return users_command(services, args)
+        if args.command == "audit":
+            return audit_command(services, args)
+        return demo_command(services, args)
+    finally:
         services.db.dispose()
+
+
+def db_command(args: argparse.Namespace, url: str) -> int:
+    from advisor_app import i18n
+    from advisor_app.persistence.database import Database
+    from advisor_app.services.reference import seed_reference_data
+
+    try:
+        db = Database(team_url(url, args.user))
+        if args.db_command == "upgrade":
+            backup = db.upgrade()
+            seed_reference_data(db)
+            if backup is not None:
+                print(f"backup: {backup}")
+            print("database is at the newest schema")
+            return 0
+        if db.is_sqlite:
+            raise BadInput(i18n._("'db roles' is for a PostgreSQL database."))
+        from advisor_app.persistence import pg_roles
+
+        with db.engine.begin() as connection:
+            groups = pg_roles.apply(connection)
+        print("group roles: " + ", ".join(groups))
         return 0
+    except (BadInput, Refused):
+        raise
+    except Exception as exc:
+        if _is_auth_failure(exc):
+            raise Refused(i18n._("The database refused the sign-in.")) from None
+        log_error(exc)
+        raise BadInput(
+            i18n._("The database could not be opened ({kind}). Check the --db address.").format(
+                kind=type(exc).__name__
+            )
+        ) from None
 
-    from advisor_app.ui.app import run_gui
 
-    return run_gui(
-        url,
-        language=args.lang,
-        screenshot=args.screenshot,
-        screenshot_tab=SCREENSHOT_TABS.index(args.screenshot_tab),
-        user=args.user or login_name(),
+def users_command(services: Services, args: argparse.Namespace) -> int:
+    from advisor_app import i18n
+    from advisor_app.domain.enums import Role
+
+    accounts = services.accounts
+    if args.users_command == "add" and not accounts.has_users():
+        if args.role != Role.ADMIN.value:
+            raise BadInput(i18n._("The first user must be an admin (--role admin)."))
+        password = _new_password(services)
+        accounts.create_first_admin(args.name, args.display_name or args.name, password)
+        print(f"added {args.name.lower()} (admin)")
+        return 0
+    actor = sign_in(services, args.user)
+    if args.users_command == "add":
+        view = accounts.add_user(
+            actor, args.name, Role(args.role), args.display_name, _new_password(services)
+        )
+        print(f"added {view.username} ({view.role.value})")
+    elif args.users_command == "list":
+        for user in accounts.list_users(actor):
+            state = "active" if user.active else "disabled"
+            if user.locked_until is not None and user.locked_until > services.clock.now():
+                state = "locked"
+            print(f"{user.username:<24} {user.role.value:<8} {state:<8} {user.display_name}")
+    elif args.users_command == "unlock":
+        print(f"unlocked {accounts.unlock(actor, args.name).username}")
+    elif args.users_command == "disable":
+        print(f"disabled {accounts.disable(actor, args.name).username}")
+    else:
+        view = accounts.set_password(actor, args.name, _new_password(services))
+        print(f"password set for {view.username}")
+    return 0
+
+
+def _new_password(services: Services) -> str | None:
+    from advisor_app import i18n
+
+    if not services.db.is_sqlite:
+        return None  # the server holds the password
+    return read_password(NEW_PASSWORD_ENV, i18n._("New password: "), confirm=True)
+
+
+def audit_command(services: Services, args: argparse.Namespace) -> int:
+    from advisor_app import i18n
+
+    actor = sign_in(services, args.user)
+    verdict = services.audit.verify(actor, args.expect_head)
+    if verdict.ok:
+        print(f"ok: {verdict.count} events, head {verdict.head}")
+        return 0
+    reason = i18n._(verdict.reason or "").format(id=verdict.broken_id)
+    print(f"broken: {reason}")
+    if verdict.broken_id is not None:
+        print(f"first broken event: {verdict.broken_id}")
+    print(f"last good: {verdict.count} events, head {verdict.head}")
+    return 1
+
+
+def demo_command(services: Services, args: argparse.Namespace) -> int:
+    from advisor_app import i18n
+    from advisor_app.devtools import demo_users
+    from advisor_app.devtools.demo import DemoDataGenerator
+    from advisor_app.domain.enums import Role
+
+    admin = None
+    if services.accounts.has_users():
+        admin = sign_in(services, args.user)
+        if admin.role is not Role.ADMIN:
+            raise Refused(i18n._("Only an administrator can add demo data."))
+    password = os.environ.get(DEMO_PASSWORD_ENV) or secrets.token_urlsafe(12)
+    made = demo_users.create(services, password, admin)
+    if made and DEMO_PASSWORD_ENV not in os.environ:
+        print(f"demo users: {', '.join(made)}; password: {password}")
+    author = demo_users.author(services)
+    started = time.perf_counter()
+    summary = DemoDataGenerator(services.db).generate(
+        author,
+        relatives=args.relatives,
+        sessions_per_relative=args.sessions_per_relative,
+        seed=args.seed,
+        progress=lambda text: print(text, file=sys.stderr),
     )
+    print(f"{summary} in {time.perf_counter() - started:.1f} s")
+    return 0
 
 
 # ---- instrument list / instrument score ---------------------------------------------------
 def instrument_command(args: argparse.Namespace) -> int:
     """``instrument list`` and ``instrument score``: a user error (a ValidationError) is one
     line on stderr and exit code 2, as argparse does for bad options; nothing on stdout."""
+    from advisor_app import i18n
     from advisor_app.domain.errors import ValidationError
 
     try:
@@ -176,7 +457,7 @@ def instrument_command(args: argparse.Namespace) -> int:
         else:
             lines = instrument_score_lines(args.instrument_id, args.answers, as_json=args.json)
     except ValidationError as exc:
-        print(f"advisor-app: error: {exc.message}", file=sys.stderr)
+        print(f"advisor-app: error: {exc.translated(i18n._)}", file=sys.stderr)
         return 2
     for line in lines:
         print(line)

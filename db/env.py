@@ -25,6 +25,11 @@ def run_migrations_online() -> None:
     if engine is None:
         raise RuntimeError("run migrations through advisor_app (advisor-app db upgrade)")
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Recreating a table others refer to (batch mode) needs foreign keys off, which
+            # SQLite only allows outside a transaction; they are checked again below.
+            _raw_sqlite(connection, "PRAGMA foreign_keys = OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -32,8 +37,21 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("a migration left a reference to a missing row")
+        finally:
+            if sqlite:
+                # Never hand a connection without foreign keys back to the pool: a new one
+                # gets them from the connect hook.
+                connection.invalidate()
+
+
+def _raw_sqlite(connection: Any, statement: str) -> None:
+    """On the DB-API connection, outside SQLAlchemy's transaction (autocommit mode)."""
+    connection.connection.driver_connection.execute(statement)
 
 
 if context.is_offline_mode():

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from factories import FAST_HASHER, make_user
 from postgres_server import PostgresServer, find_bindir
 
 from advisor_app.domain.actor import Actor
@@ -102,7 +103,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 def services(db_url: str) -> Iterator[Services]:
     """The facade on a migrated and seeded database; the engine is disposed afterwards (an
     open SQLite connection left to the garbage collector is a ResourceWarning, an error here)."""
-    built, backup = open_services(db_url)
+    built, backup = open_services(db_url, hasher=FAST_HASHER)
     assert backup is None  # a new database needs no backup
     try:
         yield built
@@ -112,4 +113,4 @@ def services(db_url: str) -> Iterator[Services]:
 
 @pytest.fixture
 def actor(services: Services) -> Actor:
-    return services.advisors.ensure("testadvisor", "Test Advisor")
+    return make_user(services, "testadvisor", "Test Advisor")

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from advisor_app.domain.actor import Actor
+from advisor_app.domain.actor import Actor, AdvisorId
 from advisor_app.domain.enums import (
     AuditAction,
     Condition,
     ConsentMethod,
     ConsentScope,
+    Purpose,
     RelationType,
+    Role,
     SessionForm,
 )
+from advisor_app.domain.errors import AccessDeniedError
+from advisor_app.domain.permissions import DEFAULT_PURPOSE
 from advisor_app.persistence.database import Database
-from advisor_app.persistence.models import AuditEvent, Base
+from advisor_app.persistence.models import Advisor, AuditEvent, Base
 from advisor_app.services.dto import (
     ActionInput,
     CitizenInput,
@@ -30,6 +37,43 @@ from advisor_app.services.dto import (
     SessionView,
 )
 from advisor_app.services.facade import Services
+
+# argon2id at its cheapest: the tests are about the rules, not the hash's cost.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def make_user(
+    services: Services,
+    username: str,
+    display_name: str | None = None,
+    role: Role = Role.ADVISOR,
+    purpose: Purpose | None = None,
+) -> Actor:
+    """A user row and its Actor, made behind the door's back (the sign-in has tests of its
+    own): the door on a workstation checks that the row exists, is active and has the role."""
+    with services.db.begin() as session:
+        row = Advisor(
+            username=username,
+            display_name=display_name or username,
+            role=role,
+            active=True,
+            created_at=datetime.now(UTC),
+            failed_sign_ins=0,
+        )
+        session.add(row)
+        session.flush()
+        return Actor(
+            AdvisorId(row.id), username, role, purpose or DEFAULT_PURPOSE[role], row.display_name
+        )
+
+
+def existing_user(services: Services, username: str) -> Actor:
+    """The Actor of a user row that is already there (e.g. from an older schema)."""
+    with services.db.begin() as session:
+        row = session.scalars(select(Advisor).where(Advisor.username == username)).one()
+        return Actor(
+            AdvisorId(row.id), username, row.role, DEFAULT_PURPOSE[row.role], row.display_name
+        )
 
 
 def today() -> date:
@@ -122,6 +166,20 @@ def table_counts(db: Database) -> dict[str, int]:
             table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
             for table in Base.metadata.sorted_tables
         }
+
+
+@contextmanager
+def refused_and_logged(services: Services) -> Iterator[None]:
+    """The call inside the block is refused by the door: no row changes, and the log gains
+    exactly one REFUSED event (a refusal leaves a trace)."""
+    before = table_counts(services.db)
+    last = max((e.id for e in audit_events(services.db)), default=0)
+    with pytest.raises(AccessDeniedError):
+        yield
+    after = table_counts(services.db)
+    assert {**after, "audit_event": before["audit_event"]} == before
+    new = [e for e in audit_events(services.db) if e.id > last]
+    assert [e.action for e in new] == [AuditAction.REFUSED]
 
 
 def audit_events(db: Database) -> list[AuditEvent]:

@@ -81,7 +81,10 @@ def test_the_core_imports_with_qt_absent() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             url = "sqlite+pysqlite:///" + str(pathlib.Path(tmp) / "core.sqlite3")
             services, _ = open_services(url)
-            actor = services.advisors.ensure("core")
+            from advisor_app.domain.enums import Role
+            admin = services.accounts.create_first_admin("admin", "Admin", "a long password 1")
+            services.accounts.add_user(admin, "core", Role.ADVISOR, "Core", "a long password 2")
+            actor = services.accounts.sign_in("core", "a long password 2")
             services.relatives.register(actor, RelativeInput("Søren"))
             assert services.relatives.search(actor, "soren").total == 1
             services.db.dispose()

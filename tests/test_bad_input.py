@@ -165,7 +165,7 @@ def test_a_failure_late_in_the_transaction_rolls_back_what_came_before(
 def test_a_bad_session_saves_nothing(services: Services, actor: Actor) -> None:
     detail = register_family(services, actor)
     relative_id = detail.id
-    topic_ids = [t.id for t in services.reference.topics()]
+    topic_ids = [t.id for t in services.reference.topics(actor)]
     bad = [
         session_input(relative_id, topic_ids=[max(topic_ids) + 100]),  # found in the transaction
         session_input(relative_id, notes="a\x00b"),

@@ -17,7 +17,10 @@ from alembic.runtime.migration import MigrationContext
 from factories import (
     an_hour_ago,
     audit_events,
+    existing_user,
+    make_user,
     record_with_actions,
+    refused_and_logged,
     register_family,
     table_counts,
 )
@@ -36,7 +39,6 @@ from advisor_app.domain.enums import (
     Role,
 )
 from advisor_app.domain.errors import (
-    AccessDeniedError,
     NotFoundError,
     ServiceError,
     ValidationError,
@@ -100,7 +102,7 @@ def check_in(
 
 
 def manager(services: Services) -> Actor:
-    return services.advisors.ensure("leder", "Lene Leder", Role.MANAGER, Purpose.STATISTICS)
+    return make_user(services, "leder", "Lene Leder", Role.MANAGER, Purpose.STATISTICS)
 
 
 class NewEvents:
@@ -259,9 +261,9 @@ def test_a_drop_of_ten_points_or_more_is_prompted_and_marked(
     assert [v.prompts for v in history] == [(), ("drop",), (), ()]
 
 
-def test_a_drop_of_exactly_ten_points_counts(services: Services) -> None:
+def test_a_drop_of_exactly_ten_points_counts(services: Services, actor: Actor) -> None:
     """WHO-5 scores move in steps of 4, so the boundary is checked on the rule itself."""
-    instrument = services.check_ins.registry().get("who5")
+    instrument = services.check_ins.registry(actor).get("who5")
     score = instrument.score((3, 3, 3, 3, 3))
     assert [p.code for p in prompts(instrument, score, 70)] == ["drop"]
     assert [p.code for p in prompts(instrument, score, 69)] == []
@@ -282,13 +284,15 @@ def test_a_check_in_entered_afterwards_compares_with_the_one_before_it(
 
 
 # ---- child relatives ----------------------------------------------------------------------------
-def test_the_choice_of_instruments_follows_the_relative_s_age(services: Services) -> None:
-    for_child = services.check_ins.choice(True)
+def test_the_choice_of_instruments_follows_the_relative_s_age(
+    services: Services, actor: Actor
+) -> None:
+    for_child = services.check_ins.choice(actor, True)
     assert for_child.is_child and for_child.own_life is None
     assert [i.id for i in for_child.instruments] == ["child_smiley"]
     assert all(i.audience == "child" for i in for_child.instruments)
 
-    for_adult = services.check_ins.choice(False)
+    for_adult = services.check_ins.choice(actor, False)
     assert not for_adult.is_child
     assert for_adult.own_life is not None and for_adult.own_life.id == "own_life"
     assert for_adult.instruments[0].id == "who5"
@@ -645,7 +649,7 @@ def zarit4_text(**changes: object) -> bytes:
 def test_a_licensed_text_file_makes_the_shell_show_its_text(
     services: Services, actor: Actor
 ) -> None:
-    shell = services.check_ins.registry().get("zarit4")
+    shell = services.check_ins.registry(actor).get("zarit4")
     assert not shell.shows_text and all(item.text == {} for item in shell.items)
 
     refused = [
@@ -666,11 +670,11 @@ def test_a_licensed_text_file_makes_the_shell_show_its_text(
     for raw in refused:
         with nothing_saved(services), pytest.raises(ValidationError):
             services.check_ins.load_instrument_text(actor, raw)
-    assert not services.check_ins.registry().get("zarit4").shows_text
+    assert not services.check_ins.registry(actor).get("zarit4").shows_text
 
     loaded = services.check_ins.load_instrument_text(actor, zarit4_text())
     assert loaded.shows_text and loaded.text_loaded
-    for instrument in (loaded, services.check_ins.registry().get("zarit4")):
+    for instrument in (loaded, services.check_ins.registry(actor).get("zarit4")):
         assert instrument.shows_text
         assert instrument.version == ZARIT4_VERSION
         assert [i.text_in("en") for i in instrument.items] == [
@@ -678,14 +682,16 @@ def test_a_licensed_text_file_makes_the_shell_show_its_text(
         ]
         assert instrument.items[0].text_in("da") == "Licenseret spørgsmål 1"
         assert instrument.scale_labels["en"][4] == "Placeholder 4"
-    chosen = next(i for i in services.check_ins.choice(False).instruments if i.id == "zarit4")
+    chosen = next(
+        i for i in services.check_ins.choice(actor, False).instruments if i.id == "zarit4"
+    )
     assert chosen.shows_text
 
     # Loading again replaces the text; a check-in is scored by the shell's rule either way.
     services.check_ins.load_instrument_text(
         actor, zarit4_text(items={str(n): {"en": f"Item {n}, v2"} for n in range(1, 5)})
     )
-    assert services.check_ins.registry().get("zarit4").items[3].text_in("en") == "Item 4, v2"
+    assert services.check_ins.registry(actor).get("zarit4").items[3].text_in("en") == "Item 4, v2"
     relative = adult(services, actor)
     result = services.check_ins.record(
         actor, CheckInInput(relative.id, InstrumentAnswers("zarit4", (4, 0, 3, 2)))
@@ -714,9 +720,9 @@ def test_a_manager_reaches_no_check_in(services: Services, actor: Actor) -> None
     ]
     for who in (boss, statistician):
         for call in calls:
-            with nothing_saved(services), pytest.raises(AccessDeniedError):
+            with refused_and_logged(services):
                 call(who)
-    with nothing_saved(services), pytest.raises(AccessDeniedError):
+    with refused_and_logged(services):
         services.check_ins.load_instrument_text(boss, zarit4_text())
 
 
@@ -748,8 +754,8 @@ def test_check_ins_are_audited(services: Services, actor: Actor) -> None:
     assert {e.relative_id for e in log.events} == {relative.id}
 
     with new_events(services) as log:
-        services.check_ins.registry()
-        services.check_ins.choice(False)
+        services.check_ins.registry(actor)
+        services.check_ins.choice(actor, False)
     assert log.summary == []  # no personal data
 
 
@@ -958,7 +964,7 @@ def test_the_migration_keeps_session_follow_ups_and_checks_their_owner(
     services, backup = open_services(empty_db_url)
     try:
         assert backup is None
-        actor = services.advisors.ensure("gammel")
+        actor = existing_user(services, "gammel")
         listed = sorted(services.sessions.open_actions(actor), key=lambda a: a.id)
         assert [(a.id, a.session_id, a.check_in_id, a.relative_name) for a in listed] == [
             (1, 1, None, "Søren Hansen"),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import make_user
 from sqlalchemy import Row, func, inspect, select, text
 from sqlalchemy.orm import selectinload
 
@@ -52,7 +53,7 @@ def open_db(tmp_path: Path) -> Iterator[Opener]:
     def _open(name: str) -> tuple[Services, Actor]:
         services, _backup = open_services(sqlite_url(tmp_path / f"{name}.sqlite3"))
         opened.append(services)
-        return services, services.advisors.ensure("demo", "Demo Advisor")
+        return services, make_user(services, "demo", "Demo Advisor")
 
     yield _open
     for services in opened:
@@ -347,7 +348,7 @@ def test_no_sessions_still_gives_cases(open_db: Opener) -> None:
 
 def test_a_manager_cannot_generate_and_bad_arguments_are_refused(open_db: Opener) -> None:
     services, actor = open_db("x")
-    manager = services.advisors.ensure("boss", role=Role.MANAGER)
+    manager = make_user(services, "boss", role=Role.MANAGER)
     with pytest.raises(AccessDeniedError):
         _generate(services, manager)
     with pytest.raises(ValueError):
@@ -507,7 +508,7 @@ def test_postgresql_copy_and_sequences_after_explicit_ids(request: pytest.Fixtur
         pytest.skip("no PostgreSQL fixture in this checkout")
     services, _backup = open_services(url)
     try:
-        actor = services.advisors.ensure("demo", "Demo Advisor")
+        actor = make_user(services, "demo", "Demo Advisor")
         summary = _generate(services, actor, relatives=100)
         assert _count(services, "advisory_session") == summary.sessions == 500
         detail = services.relatives.register(actor, RelativeInput("Åse Ærbøl", phone="20304050"))

@@ -20,6 +20,7 @@ from advisor_app.domain.contact import (
 from advisor_app.domain.cpr import Cpr, century, parse_cpr
 from advisor_app.domain.enums import ActionStatus, ConsentStatus, Purpose, Role
 from advisor_app.domain.errors import AccessDeniedError, ValidationError
+from advisor_app.domain.permissions import Permission, refusal
 from advisor_app.domain.rules import (
     check_care_hours,
     check_duration,
@@ -394,6 +395,8 @@ def test_ranges() -> None:
     [(Role.MANAGER, Purpose.ADVISORY), (Role.ADVISOR, Purpose.STATISTICS)],
 )
 def test_managers_and_statistics_never_reach_personal_data(role: Role, purpose: Purpose) -> None:
-    with pytest.raises(AccessDeniedError):
-        Actor(AdvisorId(1), "x", role, purpose).require_personal_data()
-    Actor(AdvisorId(1), "x", Role.ADVISOR, Purpose.ADVISORY).require_personal_data()
+    for permission in (Permission.CASES_READ, Permission.CASES_WRITE, Permission.CASES_DELETE):
+        assert isinstance(
+            refusal(Actor(AdvisorId(1), "x", role, purpose), permission), AccessDeniedError
+        )
+        assert refusal(Actor(AdvisorId(1), "x", Role.ADVISOR, Purpose.ADVISORY), permission) is None

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from factories import (
     audit_events,
+    make_user,
     record_with_actions,
     register_family,
     relative_input,
@@ -201,7 +202,7 @@ def test_record_a_session_with_topics_participants_and_actions(
 ) -> None:
     detail = register_family(services, actor)
     citizen_id = detail.relations[0].citizen.id
-    topics = services.reference.topics()
+    topics = services.reference.topics(actor)
     assert len(topics) >= 10
     chosen = [topics[3].id, topics[0].id]
     view = services.sessions.record(
@@ -355,7 +356,7 @@ def test_update_with_a_stale_version_is_a_conflict_and_changes_nothing(
     services: Services, actor: Actor
 ) -> None:
     opened = register_family(services, actor)
-    colleague = services.advisors.ensure("colleague")
+    colleague = make_user(services, "colleague")
     saved = services.relatives.update(
         colleague, opened.id, opened.version, relative_input("Søren B. Hansen")
     )
@@ -504,7 +505,7 @@ def test_two_advisors_saving_at_once_cannot_overwrite_each_other(
     then finds version 2."""
 
     opened = register_family(services, actor)
-    colleague = services.advisors.ensure("colleague")
+    colleague = make_user(services, "colleague")
     postgres = not services.db.is_sqlite
     both_checked = threading.Barrier(2, timeout=10 if postgres else 0.5)
     original = common.check_version

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from factories import record_with_actions, register_family
+from factories import make_user, record_with_actions, register_family
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.schema import CreateTable
@@ -317,7 +317,7 @@ def row_count(path: Path, table: str) -> int:
 def test_backup_sqlite_makes_a_verified_copy_of_everything(sqlite_url: str) -> None:
     services, _ = open_services(sqlite_url)
     try:
-        actor = services.advisors.ensure("testadvisor")
+        actor = make_user(services, "testadvisor")
         register_family(services, actor)  # rows still in the WAL file, not yet checkpointed
         path = services.db.sqlite_path
         assert path is not None
@@ -378,7 +378,7 @@ def test_a_file_behind_head_is_backed_up_before_it_is_migrated(
 ) -> None:
     url = sqlite_url(tmp_path / "behind.sqlite3")
     services, _ = open_services(url)
-    actor = services.advisors.ensure("testadvisor")
+    actor = make_user(services, "testadvisor")
     register_family(services, actor)
     services.db.dispose()
 

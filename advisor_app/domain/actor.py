@@ -1,4 +1,4 @@
-"""Who does a thing and why: every service call takes an Actor."""
+"""Who does a thing and why: every service call takes an Actor, made by signing in."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import NewType
 
 from advisor_app.domain.enums import Purpose, Role
-from advisor_app.domain.errors import N_, AccessDeniedError
 
 AdvisorId = NewType("AdvisorId", int)
 
@@ -17,14 +16,4 @@ class Actor:
     username: str
     role: Role
     purpose: Purpose
-
-    def require_personal_data(self) -> None:
-        """Managers see statistics only, never names, notes or CPR numbers (DOMAIN.md)."""
-        if self.role is Role.MANAGER:
-            raise AccessDeniedError(
-                N_("Your role gives access to statistics only, not to personal data.")
-            )
-        if self.purpose is Purpose.STATISTICS:
-            raise AccessDeniedError(
-                N_("Personal data cannot be opened for the purpose of statistics.")
-            )
+    display_name: str = ""

@@ -9,6 +9,7 @@ class Role(StrEnum):
     ADVISOR = "advisor"
     MANAGER = "manager"
     ADMIN = "admin"
+    AUDITOR = "auditor"
 
 
 class Purpose(StrEnum):
@@ -17,6 +18,7 @@ class Purpose(StrEnum):
     ADVISORY = "advisory"  # vejledning af pårørende
     STATISTICS = "statistics"
     ADMINISTRATION = "administration"
+    AUDIT = "audit"  # spot-checking the access log (Datatilsynet)
     DEMO_DATA = "demo_data"
 
 
@@ -28,6 +30,10 @@ class AuditAction(StrEnum):
     DELETE = "delete"
     EXPORT = "export"
     PRINT = "print"
+    REFUSED = "refused"  # the door said no: the attempt is logged too
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    ACCOUNT_LOCKED = "account_locked"
 
 
 class LegalFramework(StrEnum):

@@ -53,3 +53,25 @@ def check_duration(minutes: int) -> int:
             field="duration",
         )
     return minutes
+
+
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 1024
+MAX_FAILED_SIGN_INS = 5
+LOCKOUT_MINUTES = 15
+
+
+def check_password(password: str) -> None:
+    """A password of at least 12 characters (NIST SP 800-63B: length, not composition)."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise ValidationError(
+            N_("The password must have at least {count} characters."),
+            count=PASSWORD_MIN_LENGTH,
+            field="password",
+        )
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise ValidationError(N_("The password is too long."), field="password")
+    if any(ord(ch) < 32 for ch in password):
+        raise ValidationError(
+            N_("The password cannot contain control characters."), field="password"
+        )

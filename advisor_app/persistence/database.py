@@ -67,6 +67,9 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    def schema_behind(self) -> bool:
+        return migrations.current_revision(self) != migrations.head_revision(self)
+
     def upgrade(self, *, backup: bool = True) -> Path | None:
         """Bring the schema to the newest migration; back the file up first when it has data
         and is behind. Returns the backup's path when one was made."""

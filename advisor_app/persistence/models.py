@@ -86,6 +86,11 @@ class Advisor(Base):
     role: Mapped[Role]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # argon2id (PHC string) on a workstation database; NULL on a team database, where each
+    # user signs in as their own PostgreSQL login and the program keeps no password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
 
 class CitizenCondition(Base):
@@ -368,19 +373,24 @@ class InstrumentText(Base):
 
 class AuditEvent(Base):
     """One row for every read, search, create, change, export, print and delete of personal
-    data, written in the same transaction as the work (Datatilsynet, GDPR art. 9)."""
+    data, and every refusal and sign-in, written in the same transaction as the work
+    (Datatilsynet, GDPR art. 9). A hash chain (domain/audit_chain.py): ``id`` is given out
+    by the program (the head's id + 1 under the chain's lock), ``prev_hash`` is the previous
+    event's ``hash``, and ``hash`` covers this row's content."""
 
     __tablename__ = "audit_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime] = mapped_column(index=True)
-    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisor.id"))
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisor.id"), index=True)
     username: Mapped[str] = mapped_column(String(120))
-    role: Mapped[Role]
-    purpose: Mapped[Purpose]
+    role: Mapped[Role | None]
+    purpose: Mapped[Purpose | None]
     action: Mapped[AuditAction]
     entity: Mapped[str] = mapped_column(String(60))
     entity_id: Mapped[int | None] = mapped_column(index=True)
     relative_id: Mapped[int | None] = mapped_column(index=True)
     search_term: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(String(200))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -9,18 +9,17 @@ check-in is audited like the rest of the personal data.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from advisor_app.domain.actor import Actor
 from advisor_app.domain.contact import is_child, may_be_child
-from advisor_app.domain.enums import ActionStatus, AuditAction, Role
-from advisor_app.domain.errors import N_, AccessDeniedError, ValidationError
+from advisor_app.domain.enums import ActionStatus, AuditAction
+from advisor_app.domain.errors import N_, ValidationError
 from advisor_app.domain.instruments import Instrument, Prompt, change, prompts
+from advisor_app.domain.permissions import Permission
 from advisor_app.domain.text import SHORT_TEXT_MAX, clean_line, clean_note
-from advisor_app.persistence.database import Database, utcnow
 from advisor_app.persistence.models import (
     Action,
     Advisor,
@@ -30,8 +29,8 @@ from advisor_app.persistence.models import (
     InstrumentText,
     Relative,
 )
-from advisor_app.services import audit
 from advisor_app.services.common import get_or_404
+from advisor_app.services.door import Gated, Work, door
 from advisor_app.services.dto import (
     ActionInput,
     ActionView,
@@ -155,28 +154,58 @@ def _view(row: CheckIn, relative_id: int, advisor_name: str, delta: int | None) 
     )
 
 
-class CheckInService:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+def load_registry(session: Session) -> InstrumentRegistry:
+    """The shipped instruments with the licensed texts loaded into this database."""
+    texts = {
+        row.instrument_id: json.loads(row.data) for row in session.scalars(select(InstrumentText))
+    }
+    return InstrumentRegistry(texts)
 
+
+def check_in_history(
+    session: Session, relative_id: int, registry: InstrumentRegistry
+) -> tuple[CheckInView, ...]:
+    rows = list(
+        session.scalars(
+            select(CheckIn)
+            .join(Case, Case.id == CheckIn.case_id)
+            .where(Case.relative_id == relative_id)
+            .order_by(CheckIn.taken_at, CheckIn.id)
+            .options(selectinload(CheckIn.answers))
+        )
+    )
+    advisors = {
+        aid: name for aid, name in session.execute(select(Advisor.id, Advisor.display_name))
+    }
+    last: dict[str, int] = {}
+    views = []
+    for row in rows:
+        threshold = _threshold(registry, row.instrument_id)
+        delta = change(last.get(row.instrument_id), row.score, threshold)
+        if row.score is not None:
+            last[row.instrument_id] = row.score
+        views.append(_view(row, relative_id, advisors.get(row.advisor_id, ""), delta))
+    return tuple(views)
+
+
+class CheckInService(Gated):
     # ---- instruments --------------------------------------------------------------------
-    def registry(self) -> InstrumentRegistry:
+    @door(Permission.REFERENCE_READ)
+    def registry(self, work: Work) -> InstrumentRegistry:
         """The shipped instruments with the licensed texts loaded into this database."""
-        with self._db.begin() as session:
-            return self._registry(session)
+        return self._registry(work.session)
 
     def _registry(self, session: Session) -> InstrumentRegistry:
-        texts = {
-            row.instrument_id: json.loads(row.data)
-            for row in session.scalars(select(InstrumentText))
-        }
-        return InstrumentRegistry(texts)
+        return load_registry(session)
 
-    def choice(self, is_child_relative: bool, *, may_be_child: bool = False) -> InstrumentChoice:
+    @door(Permission.REFERENCE_READ)
+    def choice(
+        self, work: Work, is_child_relative: bool, *, may_be_child: bool = False
+    ) -> InstrumentChoice:
         """The instruments for a relative: WHO-5 first for an adult, the child check-in only
         for a child (never an adult instrument). When the age is uncertain (no birth year, or
         turning 18 this year) the child check-in is offered too, last."""
-        registry = self.registry()
+        registry = self._registry(work.session)
         audience = "child" if is_child_relative else "adult"
         found = sorted(registry.for_audience(audience), key=lambda i: (i.id != WHO5, i.id))
         if may_be_child and not is_child_relative:
@@ -187,109 +216,105 @@ class CheckInService:
             is_child=is_child_relative,
         )
 
-    def load_instrument_text(self, actor: Actor, raw: bytes) -> Instrument:
+    @door(Permission.INSTRUMENT_TEXT_LOAD)
+    def load_instrument_text(self, work: Work, raw: bytes) -> Instrument:
         """Keep the item text of a licensed instrument, checked against its shell, for the
         whole team. Only an advisor or an administrator may; the licence is the municipality's."""
-        if actor.role not in (Role.ADVISOR, Role.ADMIN):
-            raise AccessDeniedError(N_("Your role cannot load instrument texts."))
         merged, data = checked_licensed_text(raw)
-        with self._db.begin() as session:
-            row = session.get(InstrumentText, merged.id)
-            if row is None:
-                row = InstrumentText(instrument_id=merged.id)
-                session.add(row)
-            row.version = merged.version
-            row.data = json.dumps(data, ensure_ascii=False)
-            row.loaded_at = utcnow()
-            row.loaded_by = actor.advisor_id
+        session = work.session
+        row = session.get(InstrumentText, merged.id)
+        if row is None:
+            row = InstrumentText(instrument_id=merged.id)
+            session.add(row)
+        row.version = merged.version
+        row.data = json.dumps(data, ensure_ascii=False)
+        row.loaded_at = work.now()
+        row.loaded_by = work.actor.advisor_id
+        work.log(AuditAction.UPDATE, "instrument_text", detail=f"{merged.id} {merged.version}")
         return merged
 
     # ---- recording ----------------------------------------------------------------------
-    def record(self, actor: Actor, data: CheckInInput) -> CheckInResult:
+    @door(Permission.CASES_WRITE)
+    def record(self, work: Work, data: CheckInInput) -> CheckInResult:
         """Score and save a check-in with every item answer; return it with its prompts."""
-        actor.require_personal_data()
-        taken_at = data.taken_at or datetime.now(UTC)
+        taken_at = data.taken_at or work.now()
         if taken_at.tzinfo is None:
             raise ValidationError(N_("The check-in's time has no time zone."), field="taken_at")
-        if taken_at.astimezone(UTC) > datetime.now(UTC) + FUTURE_TOLERANCE:
+        if taken_at.astimezone(UTC) > work.now() + FUTURE_TOLERANCE:
             raise ValidationError(N_("A check-in cannot be in the future."), field="taken_at")
-        with self._db.begin() as session:
-            registry = self._registry(session)
-            instrument = registry.get(data.main.instrument_id)
-            relative = get_or_404(session, Relative, data.relative_id, "relative")
-            child = is_child(relative.birth_year, date.today())
-            if child and instrument.audience != "child":
+        session = work.session
+        registry = self._registry(session)
+        instrument = registry.get(data.main.instrument_id)
+        relative = get_or_404(session, Relative, data.relative_id, "relative")
+        child = is_child(relative.birth_year, work.today())
+        if child and instrument.audience != "child":
+            raise ValidationError(
+                N_("A child relative gets the check-in written for children."),
+                field="instrument",
+            )
+        if instrument.audience == "child" and not may_be_child(relative.birth_year, work.today()):
+            raise ValidationError(
+                N_("The children's check-in is for relatives under 18."), field="instrument"
+            )
+        if instrument.id == OWN_LIFE:
+            raise ValidationError(
+                N_("The own-life questions go with a check-in, not alone."),
+                field="instrument",
+            )
+        score = instrument.score(data.main.values)
+        main_texts = _clean_texts(instrument, data.main.texts, "answers")
+        own_life: Instrument | None = None
+        own_values: tuple[int | None, ...] = ()
+        own_texts: list[str | None] = []
+        if data.own_life is not None:
+            if child or instrument.audience == "child":
                 raise ValidationError(
-                    N_("A child relative gets the check-in written for children."),
-                    field="instrument",
+                    N_("The own-life questions are for adult relatives."), field="own_life"
                 )
-            if instrument.audience == "child" and not may_be_child(
-                relative.birth_year, date.today()
-            ):
+            if data.own_life.instrument_id != OWN_LIFE:
+                # Answers meant for another instrument must not be kept as own-life ones.
                 raise ValidationError(
-                    N_("The children's check-in is for relatives under 18."), field="instrument"
+                    N_("The own-life answers are not for the own-life questions."),
+                    field="own_life",
                 )
-            if instrument.id == OWN_LIFE:
-                raise ValidationError(
-                    N_("The own-life questions go with a check-in, not alone."),
-                    field="instrument",
-                )
-            score = instrument.score(data.main.values)
-            main_texts = _clean_texts(instrument, data.main.texts, "answers")
-            own_life: Instrument | None = None
-            own_values: tuple[int | None, ...] = ()
-            own_texts: list[str | None] = []
-            if data.own_life is not None:
-                if child or instrument.audience == "child":
-                    raise ValidationError(
-                        N_("The own-life questions are for adult relatives."), field="own_life"
-                    )
-                if data.own_life.instrument_id != OWN_LIFE:
-                    # Answers meant for another instrument must not be kept as own-life ones.
-                    raise ValidationError(
-                        N_("The own-life answers are not for the own-life questions."),
-                        field="own_life",
-                    )
-                own_life = registry.get(OWN_LIFE)
-                own_values = _check_own_life(own_life, data.own_life)
-                own_texts = _clean_texts(own_life, data.own_life.texts, "own_life")
+            own_life = registry.get(OWN_LIFE)
+            own_values = _check_own_life(own_life, data.own_life)
+            own_texts = _clean_texts(own_life, data.own_life.texts, "own_life")
 
-            course = open_case(session, data.relative_id, actor.advisor_id)
-            previous = self._previous_score(session, data.relative_id, instrument.id, taken_at)
-            found = list(prompts(instrument, score, previous))
-            if own_life is not None:
-                found.extend(_own_life_prompts(own_life, own_values))
-            row = CheckIn(
-                case_id=course.id,
-                advisor_id=actor.advisor_id,
-                taken_at=taken_at,
-                mode=data.mode,
-                language=data.language,
-                instrument_id=instrument.id,
-                instrument_version=instrument.version,
-                raw=score.raw,
-                score=score.score,
-                band=score.band,
-                prompts=",".join(p.code for p in found),
-                created_at=utcnow(),
-                answers=_answer_rows(instrument, score.answers, main_texts)
-                + (_answer_rows(own_life, own_values, own_texts) if own_life else []),
-            )
-            session.add(row)
-            session.flush()
-            audit.record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                ENTITY,
-                entity_id=row.id,
-                relative_id=data.relative_id,
-                detail=instrument.id,
-            )
-            advisor = session.get(Advisor, actor.advisor_id)
-            delta = change(previous, score.score, instrument.significant_change)
-            view = _view(row, data.relative_id, advisor.display_name if advisor else "", delta)
-            return CheckInResult(view, tuple(found), previous)
+        course = open_case(session, data.relative_id, work.actor.advisor_id, work.now())
+        previous = self._previous_score(session, data.relative_id, instrument.id, taken_at)
+        found = list(prompts(instrument, score, previous))
+        if own_life is not None:
+            found.extend(_own_life_prompts(own_life, own_values))
+        row = CheckIn(
+            case_id=course.id,
+            advisor_id=work.actor.advisor_id,
+            taken_at=taken_at,
+            mode=data.mode,
+            language=data.language,
+            instrument_id=instrument.id,
+            instrument_version=instrument.version,
+            raw=score.raw,
+            score=score.score,
+            band=score.band,
+            prompts=",".join(p.code for p in found),
+            created_at=work.now(),
+            answers=_answer_rows(instrument, score.answers, main_texts)
+            + (_answer_rows(own_life, own_values, own_texts) if own_life else []),
+        )
+        session.add(row)
+        session.flush()
+        work.log(
+            AuditAction.CREATE,
+            ENTITY,
+            entity_id=row.id,
+            relative_id=data.relative_id,
+            detail=instrument.id,
+        )
+        advisor = session.get(Advisor, work.actor.advisor_id)
+        delta = change(previous, score.score, instrument.significant_change)
+        view = _view(row, data.relative_id, advisor.display_name if advisor else "", delta)
+        return CheckInResult(view, tuple(found), previous)
 
     def _previous_score(
         self, session: Session, relative_id: int, instrument_id: str, before: datetime
@@ -307,18 +332,18 @@ class CheckInService:
             .limit(1)
         )
 
+    @door(Permission.CASES_WRITE)
     def add_follow_ups(
-        self, actor: Actor, check_in_id: int, items: tuple[ActionInput, ...]
+        self, work: Work, check_in_id: int, items: tuple[ActionInput, ...]
     ) -> tuple[ActionView, ...]:
         """Turn next steps the advisor chose after a check-in into follow-ups (aftaler)."""
-        actor.require_personal_data()
         if not items:
             raise ValidationError(N_("Choose at least one next step."), field="steps")
         if len(items) > MAX_STEPS:
             raise ValidationError(
                 N_("At most {limit} follow-ups at a time."), limit=MAX_STEPS, field="steps"
             )
-        today = date.today()
+        today = work.today()
         cleaned = []
         for item in items:
             text = clean_line(
@@ -327,68 +352,44 @@ class CheckInService:
             if item.due_on is not None and item.due_on < today:
                 raise ValidationError(N_("A follow-up cannot be due before today."), field="steps")
             cleaned.append(ActionInput(text or "", item.due_on))
-        with self._db.begin() as session:
-            check_in = get_or_404(session, CheckIn, check_in_id, "check-in")
-            relative_id = session.scalar(
-                select(Case.relative_id).where(Case.id == check_in.case_id)
+        session = work.session
+        check_in = get_or_404(session, CheckIn, check_in_id, "check-in")
+        relative_id = session.scalar(select(Case.relative_id).where(Case.id == check_in.case_id))
+        rows = [
+            Action(
+                check_in_id=check_in.id,
+                description=item.description,
+                due_on=item.due_on,
+                status=ActionStatus.OPEN,
             )
-            rows = [
-                Action(
-                    check_in_id=check_in.id,
-                    description=item.description,
-                    due_on=item.due_on,
-                    status=ActionStatus.OPEN,
-                )
-                for item in cleaned
-            ]
-            session.add_all(rows)
-            session.flush()
-            for row in rows:
-                audit.record(
-                    session,
-                    actor,
-                    AuditAction.CREATE,
-                    "follow_up_action",
-                    entity_id=row.id,
-                    relative_id=relative_id,
-                    detail="check_in",
-                )
-            return tuple(action_view(r, today, relative_id) for r in rows)
+            for item in cleaned
+        ]
+        session.add_all(rows)
+        session.flush()
+        for row in rows:
+            work.log(
+                AuditAction.CREATE,
+                "follow_up_action",
+                entity_id=row.id,
+                relative_id=relative_id,
+                detail="check_in",
+            )
+        return tuple(action_view(r, today, relative_id) for r in rows)
 
     # ---- reading ------------------------------------------------------------------------
-    def history(self, actor: Actor, relative_id: int) -> tuple[CheckInView, ...]:
+    @door(Permission.CASES_READ)
+    def history(self, work: Work, relative_id: int) -> tuple[CheckInView, ...]:
         """The relative's check-ins, oldest first, each with its significant change since the
         previous check-in with the same instrument."""
-        actor.require_personal_data()
-        with self._db.begin() as session:
-            get_or_404(session, Relative, relative_id, "relative")
-            rows = list(
-                session.scalars(
-                    select(CheckIn)
-                    .join(Case, Case.id == CheckIn.case_id)
-                    .where(Case.relative_id == relative_id)
-                    .order_by(CheckIn.taken_at, CheckIn.id)
-                    .options(selectinload(CheckIn.answers))
-                )
-            )
-            advisors = {
-                aid: name for aid, name in session.execute(select(Advisor.id, Advisor.display_name))
-            }
-            registry = self._registry(session)
-            audit.record(session, actor, AuditAction.READ, ENTITY, relative_id=relative_id)
-            last: dict[str, int] = {}
-            views = []
-            for row in rows:
-                threshold = _threshold(registry, row.instrument_id)
-                delta = change(last.get(row.instrument_id), row.score, threshold)
-                if row.score is not None:
-                    last[row.instrument_id] = row.score
-                views.append(_view(row, relative_id, advisors.get(row.advisor_id, ""), delta))
-            return tuple(views)
+        get_or_404(work.session, Relative, relative_id, "relative")
+        found = check_in_history(work.session, relative_id, self._registry(work.session))
+        work.log(AuditAction.READ, ENTITY, relative_id=relative_id)
+        return found
 
+    @door(Permission.CASES_READ)
     def needing_follow_up(
         self,
-        actor: Actor,
+        work: Work,
         *,
         older_than_days: int = DEFAULT_PERIOD_DAYS,
         limit: int = DUE_LIST_LIMIT,
@@ -396,10 +397,9 @@ class CheckInService:
         """Relatives with an open course whose latest check-in called for follow-up, or is
         older than the period: those with prompts first (the lowest score first), then the
         oldest check-in first."""
-        actor.require_personal_data()
         if not 1 <= older_than_days <= 3660:
             raise ValidationError(N_("The period must be between 1 and 3660 days."), field="period")
-        cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+        cutoff = work.now() - timedelta(days=older_than_days)
         ranked = (
             select(
                 CheckIn.id.label("check_in_id"),
@@ -430,23 +430,23 @@ class CheckInService:
             )
             .limit(limit)
         )
-        with self._db.begin() as session:
-            found = session.execute(stmt).all()
-            audit.record(session, actor, AuditAction.READ, ENTITY, detail="follow-up list")
-            return tuple(
-                CheckInDueRow(
-                    relative_id=RelativeId(rid),
-                    relative_name=name,
-                    check_in_id=CheckInId(row.id),
-                    taken_at=row.taken_at,
-                    instrument_id=row.instrument_id,
-                    score=row.score,
-                    band=row.band,
-                    prompts=tuple(code for code in row.prompts.split(",") if code),
-                    too_old=row.taken_at < cutoff,
-                )
-                for row, rid, name in found
+        session = work.session
+        found = session.execute(stmt).all()
+        work.log(AuditAction.READ, ENTITY, detail="follow-up list")
+        return tuple(
+            CheckInDueRow(
+                relative_id=RelativeId(rid),
+                relative_name=name,
+                check_in_id=CheckInId(row.id),
+                taken_at=row.taken_at,
+                instrument_id=row.instrument_id,
+                score=row.score,
+                band=row.band,
+                prompts=tuple(code for code in row.prompts.split(",") if code),
+                too_old=row.taken_at < cutoff,
             )
+            for row, rid, name in found
+        )
 
 
 def _threshold(registry: InstrumentRegistry, instrument_id: str) -> int | None:

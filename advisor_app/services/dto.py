@@ -21,6 +21,7 @@ from advisor_app.domain.enums import (
     SessionForm,
 )
 from advisor_app.domain.instruments import Instrument, Prompt
+from advisor_app.services.instruments import InstrumentRegistry
 
 RelativeId = NewType("RelativeId", int)
 CitizenId = NewType("CitizenId", int)
@@ -335,3 +336,14 @@ class CheckInDueRow:
     band: str | None
     prompts: tuple[str, ...]
     too_old: bool
+
+
+@dataclass(frozen=True)
+class RelativePage:
+    """Everything the relative's page shows, read in one call, one transaction, one READ."""
+
+    detail: RelativeDetail
+    sessions: tuple[SessionView, ...]
+    check_ins: tuple[CheckInView, ...]
+    follow_ups: tuple[ActionView, ...]  # every follow-up, from sessions and check-ins
+    registry: InstrumentRegistry

@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from advisor_app.domain.permissions import Permission
 from advisor_app.locations import resource
 from advisor_app.persistence.database import Database
 from advisor_app.persistence.models import Topic
+from advisor_app.services.door import Gated, Work, door
 from advisor_app.services.dto import TopicId, TopicView
 
 
@@ -48,17 +50,18 @@ def topic_view(topic: Topic) -> TopicView:
     return TopicView(TopicId(topic.id), topic.code, topic.label_da, topic.label_en)
 
 
-class ReferenceService:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+def seed_reference_data(db: Database) -> int:
+    """Start-up work, not a user's call: the topics the program ships, kept current. Run
+    where the connection may write reference data (a workstation, or the owner's
+    ``db upgrade`` on a team database)."""
+    with db.begin() as session:
+        return seed_topics(session)
 
-    def seed(self) -> int:
-        with self._db.begin() as session:
-            return seed_topics(session)
 
-    def topics(self) -> tuple[TopicView, ...]:
-        with self._db.begin() as session:
-            rows = session.scalars(
-                select(Topic).where(Topic.active.is_(True)).order_by(Topic.sort_order)
-            )
-            return tuple(topic_view(t) for t in rows)
+class ReferenceService(Gated):
+    @door(Permission.REFERENCE_READ)
+    def topics(self, work: Work) -> tuple[TopicView, ...]:
+        rows = work.session.scalars(
+            select(Topic).where(Topic.active.is_(True)).order_by(Topic.sort_order)
+        )
+        return tuple(topic_view(t) for t in rows)

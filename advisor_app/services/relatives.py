@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from advisor_app.domain.actor import Actor
 from advisor_app.domain.contact import age_in_years, is_child
 from advisor_app.domain.enums import ActionStatus, AuditAction
 from advisor_app.domain.errors import N_, ValidationError
+from advisor_app.domain.permissions import Permission
 from advisor_app.domain.text import fold, search_key, search_tokens
-from advisor_app.persistence.database import Database, utcnow
 from advisor_app.persistence.models import (
     Action,
     AdvisorySession,
@@ -25,13 +24,14 @@ from advisor_app.persistence.models import (
     Consent,
     Relative,
 )
-from advisor_app.services import audit, follow_ups, validation
+from advisor_app.services import follow_ups, validation
+from advisor_app.services.check_ins import check_in_history, load_registry
 from advisor_app.services.common import (
     check_version,
-    conflicts_as_errors,
     get_or_404,
     like_pattern,
 )
+from advisor_app.services.door import Gated, Work, door
 from advisor_app.services.dto import (
     CitizenId,
     CitizenInput,
@@ -42,9 +42,11 @@ from advisor_app.services.dto import (
     RelativeDetail,
     RelativeId,
     RelativeInput,
+    RelativePage,
     RelativeRow,
     SearchResult,
 )
+from advisor_app.services.sessions import sessions_of
 from advisor_app.services.views import action_view, citizen_view, consent_view, relation_view
 
 SEARCH_LIMIT = 500
@@ -59,7 +61,7 @@ def sort_name(name: str) -> str:
     return fold(name)[:200]
 
 
-def _apply_relative(target: Relative, data: RelativeInput) -> None:
+def _apply_relative(target: Relative, data: RelativeInput, now: datetime) -> None:
     target.name = data.name
     target.sort_name = sort_name(data.name)
     target.phone = data.phone
@@ -70,10 +72,12 @@ def _apply_relative(target: Relative, data: RelativeInput) -> None:
     target.employment = data.employment
     target.interests = data.interests
     target.search_key = relative_search_key(target)
-    target.updated_at = utcnow()
+    target.updated_at = now
 
 
-def _apply_citizen(session: Session, target: Citizen, clean: validation.CleanCitizen) -> None:
+def _apply_citizen(
+    session: Session, target: Citizen, clean: validation.CleanCitizen, now: datetime
+) -> None:
     if clean.cpr_digits is not None:
         clash = session.scalar(
             select(Citizen.id).where(Citizen.cpr == clean.cpr_digits, Citizen.id != target.id)
@@ -88,21 +92,21 @@ def _apply_citizen(session: Session, target: Citizen, clean: validation.CleanCit
     target.birth_year = clean.birth_year
     target.legal_framework = clean.data.legal_framework
     target.search_key = search_key(clean.name)
-    target.updated_at = utcnow()
+    target.updated_at = now
     wanted = list(dict.fromkeys(clean.data.conditions))
     target.conditions = [c for c in target.conditions if c.condition in wanted]
     have = {c.condition for c in target.conditions}
     target.conditions.extend(CitizenCondition(condition=c) for c in wanted if c not in have)
 
 
-def _new_consent(relation_id: int | None, data: ConsentInput) -> Consent:
+def _new_consent(relation_id: int | None, data: ConsentInput, now: datetime) -> Consent:
     consent = Consent(
         scope=data.scope,
         method=data.method,
         given_on=data.given_on,
         expires_on=data.expires_on,
         note=data.note,
-        recorded_at=utcnow(),
+        recorded_at=now,
     )
     if relation_id is not None:
         consent.relation_id = relation_id
@@ -152,16 +156,13 @@ def _citizen_names(session: Session, relative_ids: Sequence[int]) -> dict[int, l
     return names
 
 
-class RelativeService:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class RelativeService(Gated):
     # ---- reading ------------------------------------------------------------------------
-    def search(self, actor: Actor, query: str, *, limit: int = SEARCH_LIMIT) -> SearchResult:
+    @door(Permission.CASES_READ)
+    def search(self, work: Work, query: str, *, limit: int = SEARCH_LIMIT) -> SearchResult:
         """Relatives whose name, phone, e-mail or citizen's name holds every word of ``query``
         (Danish folding: "Soren" finds "Søren"). Logged with the search term."""
-        actor.require_personal_data()
-        today = date.today()
+        today = work.today()
         conditions = []
         for token in search_tokens(query):
             pattern = like_pattern(token)
@@ -174,86 +175,110 @@ class RelativeService:
             )
             conditions.append(or_(Relative.search_key.like(pattern, escape="\\"), citizen_match))
         where = and_(*conditions) if conditions else None
-        with self._db.begin() as session:
-            if where is None:
-                total = session.scalar(select(func.count(Relative.id))) or 0
-                ids = list(
-                    session.scalars(
-                        select(Relative.id).order_by(Relative.sort_name, Relative.id).limit(limit)
-                    )
+        session = work.session
+        if where is None:
+            total = session.scalar(select(func.count(Relative.id))) or 0
+            ids = list(
+                session.scalars(
+                    select(Relative.id).order_by(Relative.sort_name, Relative.id).limit(limit)
                 )
-            else:
-                # One scan gives both the count and the first page, sorted here: ordering in
-                # SQL walks the sort_name index row by row, 5x slower than a scan at 100,000
-                # relatives (sort_name compares by code point in both, as the index does).
-                matching = sorted(
-                    (name, rid)
-                    for name, rid in session.execute(
-                        select(Relative.sort_name, Relative.id).where(where)
-                    )
-                )
-                total = len(matching)
-                ids = [rid for _name, rid in matching[:limit]]
-            found = {
-                r.id: r
-                for r in session.execute(
-                    select(
-                        Relative.id,
-                        Relative.name,
-                        Relative.phone,
-                        Relative.postcode,
-                        Relative.birth_year,
-                    ).where(Relative.id.in_(ids))
-                )
-            }
-            page = [found[i] for i in ids]
-            citizens = _citizen_names(session, ids)
-            counts = _open_action_counts(session, ids, today)
-            audit.record(session, actor, AuditAction.SEARCH, ENTITY, search_term=query.strip())
-            rows = tuple(
-                RelativeRow(
-                    id=RelativeId(r.id),
-                    name=r.name,
-                    phone=r.phone,
-                    postcode=r.postcode,
-                    citizens=", ".join(citizens.get(r.id, [])),
-                    is_child=is_child(r.birth_year, today),
-                    open_actions=counts.get(r.id, (0, 0))[0],
-                    overdue_actions=counts.get(r.id, (0, 0))[1],
-                )
-                for r in page
             )
+        else:
+            # One scan gives both the count and the first page, sorted here: ordering in
+            # SQL walks the sort_name index row by row, 5x slower than a scan at 100,000
+            # relatives (sort_name compares by code point in both, as the index does).
+            matching = sorted(
+                (name, rid)
+                for name, rid in session.execute(
+                    select(Relative.sort_name, Relative.id).where(where)
+                )
+            )
+            total = len(matching)
+            ids = [rid for _name, rid in matching[:limit]]
+        found = {
+            r.id: r
+            for r in session.execute(
+                select(
+                    Relative.id,
+                    Relative.name,
+                    Relative.phone,
+                    Relative.postcode,
+                    Relative.birth_year,
+                ).where(Relative.id.in_(ids))
+            )
+        }
+        page = [found[i] for i in ids]
+        citizens = _citizen_names(session, ids)
+        counts = _open_action_counts(session, ids, today)
+        work.log(AuditAction.SEARCH, ENTITY, search_term=query.strip())
+        rows = tuple(
+            RelativeRow(
+                id=RelativeId(r.id),
+                name=r.name,
+                phone=r.phone,
+                postcode=r.postcode,
+                citizens=", ".join(citizens.get(r.id, [])),
+                is_child=is_child(r.birth_year, today),
+                open_actions=counts.get(r.id, (0, 0))[0],
+                overdue_actions=counts.get(r.id, (0, 0))[1],
+            )
+            for r in page
+        )
         return SearchResult(rows=rows, total=total, query=query)
 
-    def get(self, actor: Actor, relative_id: int) -> RelativeDetail:
-        actor.require_personal_data()
-        with self._db.begin() as session:
-            detail = self._detail(session, relative_id)
-            audit.record(
-                session,
-                actor,
-                AuditAction.READ,
-                ENTITY,
-                entity_id=relative_id,
-                relative_id=relative_id,
+    @door(Permission.CASES_READ)
+    def get(self, work: Work, relative_id: int) -> RelativeDetail:
+        session = work.session
+        detail = self._detail(session, relative_id, work.today())
+        work.log(
+            AuditAction.READ,
+            ENTITY,
+            entity_id=relative_id,
+            relative_id=relative_id,
+        )
+        return detail
+
+    @door(Permission.CASES_READ)
+    def page(self, work: Work, relative_id: int) -> RelativePage:
+        """The relative's page: details, sessions, check-ins and every follow-up (open,
+        done and cancelled; from sessions and from check-ins)."""
+        session, today = work.session, work.today()
+        detail = self._detail(session, relative_id, today)
+        actions = session.scalars(
+            select(Action)
+            .where(follow_ups.of_relatives([relative_id]))
+            .order_by(
+                Action.status != ActionStatus.OPEN,
+                Action.due_on.is_(None),
+                Action.due_on,
+                Action.id,
             )
-            return detail
+        ).all()
+        registry = load_registry(session)
+        page = RelativePage(
+            detail=detail,
+            sessions=sessions_of(session, relative_id, today),
+            check_ins=check_in_history(session, relative_id, registry),
+            follow_ups=tuple(action_view(a, today, relative_id, detail.name) for a in actions),
+            registry=registry,
+        )
+        work.log(
+            AuditAction.READ, ENTITY, entity_id=relative_id, relative_id=relative_id, detail="page"
+        )
+        return page
 
-    def find_citizens(
-        self, actor: Actor, query: str, *, limit: int = 50
-    ) -> tuple[CitizenView, ...]:
-        actor.require_personal_data()
+    @door(Permission.CASES_READ)
+    def find_citizens(self, work: Work, query: str, *, limit: int = 50) -> tuple[CitizenView, ...]:
         tokens = search_tokens(query)
-        with self._db.begin() as session:
-            stmt = select(Citizen).options(selectinload(Citizen.conditions)).order_by(Citizen.name)
-            for token in tokens:
-                stmt = stmt.where(Citizen.search_key.like(like_pattern(token), escape="\\"))
-            found = tuple(citizen_view(c) for c in session.scalars(stmt.limit(limit)))
-            audit.record(session, actor, AuditAction.SEARCH, "citizen", search_term=query.strip())
-            return found
+        session = work.session
+        stmt = select(Citizen).options(selectinload(Citizen.conditions)).order_by(Citizen.name)
+        for token in tokens:
+            stmt = stmt.where(Citizen.search_key.like(like_pattern(token), escape="\\"))
+        found = tuple(citizen_view(c) for c in session.scalars(stmt.limit(limit)))
+        work.log(AuditAction.SEARCH, "citizen", search_term=query.strip())
+        return found
 
-    def _detail(self, session: Session, relative_id: int) -> RelativeDetail:
-        today = date.today()
+    def _detail(self, session: Session, relative_id: int, today: date) -> RelativeDetail:
         relative = session.scalar(
             select(Relative)
             .where(Relative.id == relative_id)
@@ -304,9 +329,10 @@ class RelativeService:
         )
 
     # ---- writing ------------------------------------------------------------------------
+    @door(Permission.CASES_WRITE)
     def register(
         self,
-        actor: Actor,
+        work: Work,
         relative: RelativeInput,
         citizen: CitizenInput | None = None,
         relation: RelationInput | None = None,
@@ -316,8 +342,7 @@ class RelativeService:
     ) -> RelativeDetail:
         """Register a relative, optionally with the citizen they care for (new, or an existing
         one by ``citizen_id``), the relation and the consents given: all or nothing."""
-        actor.require_personal_data()
-        today = date.today()
+        today = work.today()
         clean_relative = validation.relative(relative)
         clean_citizen = validation.citizen(citizen) if citizen is not None else None
         has_citizen = clean_citizen is not None or citizen_id is not None
@@ -329,44 +354,39 @@ class RelativeService:
             validation.relation(relation) if relation is not None and has_citizen else None
         )
         clean_consents = [validation.consent(c, today) for c in consents] if has_citizen else []
-        with self._db.begin() as session:
-            row = Relative(created_at=utcnow())
-            _apply_relative(row, clean_relative)
-            session.add(row)
-            session.flush()
-            audit.record(
-                session, actor, AuditAction.CREATE, ENTITY, entity_id=row.id, relative_id=row.id
-            )
-            if has_citizen and clean_relation is not None:
-                self._link(
-                    session, actor, row, clean_citizen, citizen_id, clean_relation, clean_consents
-                )
-            session.flush()
-            return self._detail(session, row.id)
+        session = work.session
+        row = Relative(created_at=work.now())
+        _apply_relative(row, clean_relative, work.now())
+        session.add(row)
+        session.flush()
+        work.log(AuditAction.CREATE, ENTITY, entity_id=row.id, relative_id=row.id)
+        if has_citizen and clean_relation is not None:
+            self._link(work, row, clean_citizen, citizen_id, clean_relation, clean_consents)
+        session.flush()
+        return self._detail(session, row.id, work.today())
 
+    @door(Permission.CASES_WRITE)
     def update(
-        self, actor: Actor, relative_id: int, version: int, data: RelativeInput
+        self, work: Work, relative_id: int, version: int, data: RelativeInput
     ) -> RelativeDetail:
-        actor.require_personal_data()
         clean = validation.relative(data)
-        with self._db.begin() as session, conflicts_as_errors():
-            row = get_or_404(session, Relative, relative_id, "relative")
-            check_version(row.version, version)
-            _apply_relative(row, clean)
-            session.flush()
-            audit.record(
-                session,
-                actor,
-                AuditAction.UPDATE,
-                ENTITY,
-                entity_id=relative_id,
-                relative_id=relative_id,
-            )
-            return self._detail(session, relative_id)
+        session = work.session
+        row = get_or_404(session, Relative, relative_id, "relative")
+        check_version(row.version, version)
+        _apply_relative(row, clean, work.now())
+        session.flush()
+        work.log(
+            AuditAction.UPDATE,
+            ENTITY,
+            entity_id=relative_id,
+            relative_id=relative_id,
+        )
+        return self._detail(session, relative_id, work.today())
 
+    @door(Permission.CASES_WRITE)
     def add_relation(
         self,
-        actor: Actor,
+        work: Work,
         relative_id: int,
         relation: RelationInput,
         citizen: CitizenInput | None = None,
@@ -374,31 +394,28 @@ class RelativeService:
         *,
         citizen_id: int | None = None,
     ) -> RelativeDetail:
-        actor.require_personal_data()
         if citizen is None and citizen_id is None:
             raise ValidationError(N_("Choose or register the citizen."), field="citizen_name")
-        today = date.today()
+        today = work.today()
         clean_citizen = validation.citizen(citizen) if citizen is not None else None
         clean_relation = validation.relation(relation)
         clean_consents = [validation.consent(c, today) for c in consents]
-        with self._db.begin() as session:
-            row = get_or_404(session, Relative, relative_id, "relative")
-            self._link(
-                session, actor, row, clean_citizen, citizen_id, clean_relation, clean_consents
-            )
-            session.flush()
-            return self._detail(session, relative_id)
+        session = work.session
+        row = get_or_404(session, Relative, relative_id, "relative")
+        self._link(work, row, clean_citizen, citizen_id, clean_relation, clean_consents)
+        session.flush()
+        return self._detail(session, relative_id, work.today())
 
     def _link(
         self,
-        session: Session,
-        actor: Actor,
+        work: Work,
         relative: Relative,
         clean_citizen: validation.CleanCitizen | None,
         citizen_id: int | None,
         relation: RelationInput,
         consents: Sequence[ConsentInput],
     ) -> None:
+        session = work.session
         if citizen_id is not None:
             citizen = get_or_404(session, Citizen, citizen_id, "citizen")
         else:
@@ -416,13 +433,11 @@ class RelativeService:
                         field="cpr",
                     )
             if citizen is None:
-                citizen = Citizen(created_at=utcnow())
-                _apply_citizen(session, citizen, clean_citizen)
+                citizen = Citizen(created_at=work.now())
+                _apply_citizen(session, citizen, clean_citizen, work.now())
                 session.add(citizen)
                 session.flush()
-                audit.record(
-                    session,
-                    actor,
+                work.log(
                     AuditAction.CREATE,
                     "citizen",
                     entity_id=citizen.id,
@@ -449,157 +464,143 @@ class RelativeService:
         )
         session.add(link)
         session.flush()
-        audit.record(
-            session,
-            actor,
+        work.log(
             AuditAction.CREATE,
             "care_relation",
             entity_id=link.id,
             relative_id=relative.id,
         )
         for item in consents:
-            consent = _new_consent(link.id, item)
+            consent = _new_consent(link.id, item, work.now())
             session.add(consent)
             session.flush()
-            audit.record(
-                session,
-                actor,
+            work.log(
                 AuditAction.CREATE,
                 "consent",
                 entity_id=consent.id,
                 relative_id=relative.id,
             )
 
+    @door(Permission.CASES_WRITE)
     def update_citizen(
         self,
-        actor: Actor,
+        work: Work,
         citizen_id: int,
         version: int,
         data: CitizenInput,
         *,
         relative_id: int | None = None,
     ) -> CitizenView:
-        actor.require_personal_data()
         clean = validation.citizen(data)
-        with self._db.begin() as session, conflicts_as_errors():
-            citizen = session.scalar(
-                select(Citizen)
-                .where(Citizen.id == citizen_id)
-                .options(selectinload(Citizen.conditions))
-            )
-            if citizen is None:
-                get_or_404(session, Citizen, citizen_id, "citizen")
-                raise AssertionError("unreachable")
-            check_version(citizen.version, version)
-            if data.keep_cpr and clean.cpr_digits is None and citizen.cpr and citizen.birth_date:
-                clean = validation.keep_stored_cpr(clean, citizen.cpr, citizen.birth_date)
-            _apply_citizen(session, citizen, clean)
-            session.flush()
-            audit.record(
-                session,
-                actor,
-                AuditAction.UPDATE,
-                "citizen",
-                entity_id=citizen_id,
-                relative_id=relative_id,
-            )
-            return citizen_view(citizen)
+        session = work.session
+        citizen = session.scalar(
+            select(Citizen)
+            .where(Citizen.id == citizen_id)
+            .options(selectinload(Citizen.conditions))
+        )
+        if citizen is None:
+            get_or_404(session, Citizen, citizen_id, "citizen")
+            raise AssertionError("unreachable")
+        check_version(citizen.version, version)
+        if data.keep_cpr and clean.cpr_digits is None and citizen.cpr and citizen.birth_date:
+            clean = validation.keep_stored_cpr(clean, citizen.cpr, citizen.birth_date)
+        _apply_citizen(session, citizen, clean, work.now())
+        session.flush()
+        work.log(
+            AuditAction.UPDATE,
+            "citizen",
+            entity_id=citizen_id,
+            relative_id=relative_id,
+        )
+        return citizen_view(citizen)
 
+    @door(Permission.CASES_WRITE)
     def update_relation(
-        self, actor: Actor, relation_id: int, version: int, data: RelationInput
+        self, work: Work, relation_id: int, version: int, data: RelationInput
     ) -> RelativeDetail:
-        actor.require_personal_data()
         clean = validation.relation(data)
-        with self._db.begin() as session, conflicts_as_errors():
-            link = get_or_404(session, CareRelation, relation_id, "relation")
-            check_version(link.version, version)
-            link.relation_type = clean.relation_type
-            link.hours_per_week = clean.hours_per_week
-            link.starts_on = clean.starts_on
-            link.ends_on = clean.ends_on
-            link.designated_by_citizen = clean.designated_by_citizen
-            session.flush()
-            audit.record(
-                session,
-                actor,
-                AuditAction.UPDATE,
-                "care_relation",
-                entity_id=relation_id,
-                relative_id=link.relative_id,
-            )
-            return self._detail(session, link.relative_id)
+        session = work.session
+        link = get_or_404(session, CareRelation, relation_id, "relation")
+        check_version(link.version, version)
+        link.relation_type = clean.relation_type
+        link.hours_per_week = clean.hours_per_week
+        link.starts_on = clean.starts_on
+        link.ends_on = clean.ends_on
+        link.designated_by_citizen = clean.designated_by_citizen
+        session.flush()
+        work.log(
+            AuditAction.UPDATE,
+            "care_relation",
+            entity_id=relation_id,
+            relative_id=link.relative_id,
+        )
+        return self._detail(session, link.relative_id, work.today())
 
-    def add_consent(self, actor: Actor, relation_id: int, data: ConsentInput) -> ConsentView:
-        actor.require_personal_data()
-        clean = validation.consent(data, date.today())
-        with self._db.begin() as session:
-            link = get_or_404(session, CareRelation, relation_id, "relation")
-            consent = _new_consent(link.id, clean)
-            session.add(consent)
-            session.flush()
-            audit.record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                "consent",
-                entity_id=consent.id,
-                relative_id=link.relative_id,
-            )
-            return consent_view(consent, date.today())
+    @door(Permission.CASES_WRITE)
+    def add_consent(self, work: Work, relation_id: int, data: ConsentInput) -> ConsentView:
+        clean = validation.consent(data, work.today())
+        session = work.session
+        link = get_or_404(session, CareRelation, relation_id, "relation")
+        consent = _new_consent(link.id, clean, work.now())
+        session.add(consent)
+        session.flush()
+        work.log(
+            AuditAction.CREATE,
+            "consent",
+            entity_id=consent.id,
+            relative_id=link.relative_id,
+        )
+        return consent_view(consent, work.today())
 
-    def withdraw_consent(self, actor: Actor, consent_id: int, version: int) -> ConsentView:
-        actor.require_personal_data()
-        with self._db.begin() as session, conflicts_as_errors():
-            consent = get_or_404(session, Consent, consent_id, "consent")
-            check_version(consent.version, version)
-            if consent.withdrawn_at is not None:
-                raise ValidationError(N_("The consent is already withdrawn."))
-            consent.withdrawn_at = utcnow()
-            session.flush()
-            relative_id = session.scalar(
-                select(CareRelation.relative_id).where(CareRelation.id == consent.relation_id)
-            )
-            audit.record(
-                session,
-                actor,
-                AuditAction.UPDATE,
-                "consent",
-                entity_id=consent_id,
-                relative_id=relative_id,
-                detail="withdrawn",
-            )
-            return consent_view(consent, date.today())
+    @door(Permission.CASES_WRITE)
+    def withdraw_consent(self, work: Work, consent_id: int, version: int) -> ConsentView:
+        session = work.session
+        consent = get_or_404(session, Consent, consent_id, "consent")
+        check_version(consent.version, version)
+        if consent.withdrawn_at is not None:
+            raise ValidationError(N_("The consent is already withdrawn."))
+        consent.withdrawn_at = work.now()
+        session.flush()
+        relative_id = session.scalar(
+            select(CareRelation.relative_id).where(CareRelation.id == consent.relation_id)
+        )
+        work.log(
+            AuditAction.UPDATE,
+            "consent",
+            entity_id=consent_id,
+            relative_id=relative_id,
+            detail="withdrawn",
+        )
+        return consent_view(consent, work.today())
 
-    def delete(self, actor: Actor, relative_id: int, version: int) -> None:
+    @door(Permission.CASES_DELETE)
+    def delete(self, work: Work, relative_id: int, version: int) -> None:
         """Erase a relative with their cases, sessions and actions; citizens left with no
         relative are erased too (their data has no purpose here any more)."""
-        actor.require_personal_data()
-        with self._db.begin() as session:
-            row = get_or_404(session, Relative, relative_id, "relative")
-            check_version(row.version, version)
-            citizen_ids = list(
-                session.scalars(
-                    select(CareRelation.citizen_id).where(CareRelation.relative_id == relative_id)
-                )
+        session = work.session
+        row = get_or_404(session, Relative, relative_id, "relative")
+        check_version(row.version, version)
+        citizen_ids = list(
+            session.scalars(
+                select(CareRelation.citizen_id).where(CareRelation.relative_id == relative_id)
             )
-            session.expunge(row)
-            session.execute(delete(Relative).where(Relative.id == relative_id))
-            if citizen_ids:
-                orphans = select(Citizen.id).where(
-                    Citizen.id.in_(citizen_ids),
-                    ~exists().where(CareRelation.citizen_id == Citizen.id),
-                )
-                orphan_ids = list(session.scalars(orphans))
-                if orphan_ids:
-                    session.execute(delete(Citizen).where(Citizen.id.in_(orphan_ids)))
-            audit.record(
-                session,
-                actor,
-                AuditAction.DELETE,
-                ENTITY,
-                entity_id=relative_id,
-                relative_id=relative_id,
+        )
+        session.expunge(row)
+        session.execute(delete(Relative).where(Relative.id == relative_id))
+        if citizen_ids:
+            orphans = select(Citizen.id).where(
+                Citizen.id.in_(citizen_ids),
+                ~exists().where(CareRelation.citizen_id == Citizen.id),
             )
+            orphan_ids = list(session.scalars(orphans))
+            if orphan_ids:
+                session.execute(delete(Citizen).where(Citizen.id.in_(orphan_ids)))
+        work.log(
+            AuditAction.DELETE,
+            ENTITY,
+            entity_id=relative_id,
+            relative_id=relative_id,
+        )
 
 
 __all__ = ["CitizenId", "RelativeService"]

@@ -7,12 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import ActionStatus, AuditAction, ParticipantKind
 from advisor_app.domain.errors import N_, ValidationError
+from advisor_app.domain.permissions import Permission
 from advisor_app.domain.rules import check_duration
 from advisor_app.domain.text import SHORT_TEXT_MAX, clean_line, clean_note
-from advisor_app.persistence.database import Database, utcnow
 from advisor_app.persistence.models import (
     Action,
     Advisor,
@@ -24,8 +23,9 @@ from advisor_app.persistence.models import (
     Relative,
     Topic,
 )
-from advisor_app.services import audit, follow_ups
-from advisor_app.services.common import check_version, conflicts_as_errors, get_or_404
+from advisor_app.services import follow_ups
+from advisor_app.services.common import check_version, get_or_404
+from advisor_app.services.door import Gated, Work, door
 from advisor_app.services.dto import (
     ActionInput,
     ActionView,
@@ -101,7 +101,7 @@ def _names(session: Session, rows: list[AdvisorySession]) -> dict[tuple[str, int
     return names
 
 
-def open_case(session: Session, relative_id: int, advisor_id: int) -> Case:
+def open_case(session: Session, relative_id: int, advisor_id: int, now: datetime) -> Case:
     """The relative's open course with the advisor; a new one when none is open."""
     found = session.scalar(
         select(Case)
@@ -110,26 +110,47 @@ def open_case(session: Session, relative_id: int, advisor_id: int) -> Case:
         .limit(1)
     )
     if found is None:
-        found = Case(relative_id=relative_id, advisor_id=advisor_id, opened_at=utcnow())
+        found = Case(relative_id=relative_id, advisor_id=advisor_id, opened_at=now)
         session.add(found)
         session.flush()
     return found
 
 
-class SessionService:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+def sessions_of(session: Session, relative_id: int, today: date) -> tuple[SessionView, ...]:
+    """The relative's sessions, newest first, with topics, participants and follow-ups."""
+    rows = list(
+        session.scalars(
+            select(AdvisorySession)
+            .join(Case, Case.id == AdvisorySession.case_id)
+            .where(Case.relative_id == relative_id)
+            .order_by(AdvisorySession.started_at.desc(), AdvisorySession.id.desc())
+            .options(
+                selectinload(AdvisorySession.topics),
+                selectinload(AdvisorySession.participants),
+                selectinload(AdvisorySession.actions),
+            )
+        )
+    )
+    advisors = {
+        aid: name for aid, name in session.execute(select(Advisor.id, Advisor.display_name))
+    }
+    names = _names(session, rows)
+    return tuple(
+        session_view(r, today, relative_id, advisors.get(r.advisor_id, ""), names) for r in rows
+    )
 
-    def record(self, actor: Actor, data: SessionInput) -> SessionView:
+
+class SessionService(Gated):
+    @door(Permission.CASES_WRITE)
+    def record(self, work: Work, data: SessionInput) -> SessionView:
         """Save a session with its topics, participants and follow-ups in one transaction.
         An anonymous session (SEL § 10 stk. 2) keeps no identity but still counts."""
-        actor.require_personal_data()
-        today = date.today()
+        today = work.today()
         if data.started_at.tzinfo is None:
             raise ValidationError(
                 N_("The session's start time has no time zone."), field="started_at"
             )
-        if data.started_at.astimezone(UTC) > datetime.now(UTC) + FUTURE_TOLERANCE:
+        if data.started_at.astimezone(UTC) > work.now() + FUTURE_TOLERANCE:
             raise ValidationError(N_("A session cannot start in the future."), field="started_at")
         duration = check_duration(data.duration_minutes)
         notes = clean_note(data.notes, field="notes", label=N_("The notes"))
@@ -146,58 +167,54 @@ class SessionService:
                     N_("Choose the relative the session is with."), field="relative"
                 )
             participants = _clean_participants(data.participants)
-        with self._db.begin() as session:
-            advisor = get_or_404(session, Advisor, actor.advisor_id, "advisor")
-            topics = []
-            if data.topic_ids:
-                topics = list(
-                    session.scalars(select(Topic).where(Topic.id.in_(set(data.topic_ids))))
+        session = work.session
+        advisor = get_or_404(session, Advisor, work.actor.advisor_id, "advisor")
+        topics = []
+        if data.topic_ids:
+            topics = list(session.scalars(select(Topic).where(Topic.id.in_(set(data.topic_ids)))))
+            if len(topics) != len(set(data.topic_ids)):
+                raise ValidationError(N_("A chosen topic no longer exists."), field="topics")
+        case_id = None
+        if data.relative_id is not None:
+            get_or_404(session, Relative, data.relative_id, "relative")
+            case_id = open_case(session, data.relative_id, work.actor.advisor_id, work.now()).id
+            self._check_participants(session, data.relative_id, participants)
+        row = AdvisorySession(
+            case_id=case_id,
+            advisor_id=work.actor.advisor_id,
+            started_at=data.started_at,
+            duration_minutes=duration,
+            form=data.form,
+            anonymous=data.anonymous,
+            notes=notes,
+            created_at=work.now(),
+            topics=topics,
+            participants=[
+                Participant(
+                    kind=p.kind,
+                    relative_id=p.relative_id,
+                    citizen_id=p.citizen_id,
+                    description=p.description,
                 )
-                if len(topics) != len(set(data.topic_ids)):
-                    raise ValidationError(N_("A chosen topic no longer exists."), field="topics")
-            case_id = None
-            if data.relative_id is not None:
-                get_or_404(session, Relative, data.relative_id, "relative")
-                case_id = open_case(session, data.relative_id, actor.advisor_id).id
-                self._check_participants(session, data.relative_id, participants)
-            row = AdvisorySession(
-                case_id=case_id,
-                advisor_id=actor.advisor_id,
-                started_at=data.started_at,
-                duration_minutes=duration,
-                form=data.form,
-                anonymous=data.anonymous,
-                notes=notes,
-                created_at=utcnow(),
-                topics=topics,
-                participants=[
-                    Participant(
-                        kind=p.kind,
-                        relative_id=p.relative_id,
-                        citizen_id=p.citizen_id,
-                        description=p.description,
-                    )
-                    for p in participants
-                ],
-                actions=[
-                    Action(description=a.description, due_on=a.due_on, status=ActionStatus.OPEN)
-                    for a in actions
-                ],
-            )
-            session.add(row)
-            session.flush()
-            audit.record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                ENTITY,
-                entity_id=row.id,
-                relative_id=data.relative_id,
-                detail="anonymous" if data.anonymous else None,
-            )
-            return session_view(
-                row, today, data.relative_id, advisor.display_name, _names(session, [row])
-            )
+                for p in participants
+            ],
+            actions=[
+                Action(description=a.description, due_on=a.due_on, status=ActionStatus.OPEN)
+                for a in actions
+            ],
+        )
+        session.add(row)
+        session.flush()
+        work.log(
+            AuditAction.CREATE,
+            ENTITY,
+            entity_id=row.id,
+            relative_id=data.relative_id,
+            detail="anonymous" if data.anonymous else None,
+        )
+        return session_view(
+            row, today, data.relative_id, advisor.display_name, _names(session, [row])
+        )
 
     def _check_participants(
         self, session: Session, relative_id: int, items: list[ParticipantInput]
@@ -229,84 +246,57 @@ class SessionService:
                         field="participants",
                     )
 
-    def list_for_relative(self, actor: Actor, relative_id: int) -> tuple[SessionView, ...]:
-        actor.require_personal_data()
-        today = date.today()
-        with self._db.begin() as session:
-            get_or_404(session, Relative, relative_id, "relative")
-            rows = list(
-                session.scalars(
-                    select(AdvisorySession)
-                    .join(Case, Case.id == AdvisorySession.case_id)
-                    .where(Case.relative_id == relative_id)
-                    .order_by(AdvisorySession.started_at.desc(), AdvisorySession.id.desc())
-                    .options(
-                        selectinload(AdvisorySession.topics),
-                        selectinload(AdvisorySession.participants),
-                        selectinload(AdvisorySession.actions),
-                    )
-                )
-            )
-            advisors = {
-                aid: name for aid, name in session.execute(select(Advisor.id, Advisor.display_name))
-            }
-            names = _names(session, rows)
-            audit.record(
-                session, actor, AuditAction.READ, ENTITY, relative_id=relative_id, detail="list"
-            )
-            return tuple(
-                session_view(r, today, relative_id, advisors.get(r.advisor_id, ""), names)
-                for r in rows
-            )
+    @door(Permission.CASES_READ)
+    def list_for_relative(self, work: Work, relative_id: int) -> tuple[SessionView, ...]:
+        get_or_404(work.session, Relative, relative_id, "relative")
+        found = sessions_of(work.session, relative_id, work.today())
+        work.log(AuditAction.READ, ENTITY, relative_id=relative_id, detail="list")
+        return found
 
+    @door(Permission.CASES_WRITE)
     def set_action_status(
-        self, actor: Actor, action_id: int, version: int, status: ActionStatus
+        self, work: Work, action_id: int, version: int, status: ActionStatus
     ) -> ActionView:
-        actor.require_personal_data()
-        today = date.today()
-        with self._db.begin() as session, conflicts_as_errors():
-            action = get_or_404(session, Action, action_id, "follow-up")
-            check_version(action.version, version)
-            action.status = status
-            action.completed_at = utcnow() if status is not ActionStatus.OPEN else None
-            session.flush()
-            relative_id = follow_ups.relative_of(session, action)
-            audit.record(
-                session,
-                actor,
-                AuditAction.UPDATE,
-                "follow_up_action",
-                entity_id=action_id,
-                relative_id=relative_id,
-                detail=status.value,
-            )
-            return action_view(action, today, relative_id)
+        today = work.today()
+        session = work.session
+        action = get_or_404(session, Action, action_id, "follow-up")
+        check_version(action.version, version)
+        action.status = status
+        action.completed_at = work.now() if status is not ActionStatus.OPEN else None
+        session.flush()
+        relative_id = follow_ups.relative_of(session, action)
+        work.log(
+            AuditAction.UPDATE,
+            "follow_up_action",
+            entity_id=action_id,
+            relative_id=relative_id,
+            detail=status.value,
+        )
+        return action_view(action, today, relative_id)
 
+    @door(Permission.CASES_READ)
     def open_actions(
-        self, actor: Actor, *, overdue_only: bool = False, limit: int = 1000
+        self, work: Work, *, overdue_only: bool = False, limit: int = 1000
     ) -> tuple[ActionView, ...]:
         """Open follow-ups across all relatives, the oldest due first."""
-        actor.require_personal_data()
-        today = date.today()
-        with self._db.begin() as session:
-            base, owner = follow_ups.with_relative_id(Relative.id, Relative.name)
-            base = base.join(Relative, Relative.id == owner.relative_id).where(
-                Action.status == ActionStatus.OPEN
-            )
-            # The dated ones in the order of the (status, due_on) index, so the scan stops at
-            # the limit instead of sorting every open follow-up; the undated ones after them.
-            dated = base.where(Action.due_on.is_not(None)).order_by(Action.due_on, Action.id)
-            if overdue_only:
-                dated = dated.where(Action.due_on < today)
-            rows = list(session.execute(dated.limit(limit)).all())
-            if not overdue_only and len(rows) < limit:
-                undated = base.where(Action.due_on.is_(None)).order_by(Action.id)
-                rows.extend(session.execute(undated.limit(limit - len(rows))).all())
-            audit.record(
-                session,
-                actor,
-                AuditAction.READ,
-                "follow_up_action",
-                detail="overdue" if overdue_only else "open",
-            )
-            return tuple(action_view(a, today, rid, name) for a, rid, name in rows)
+        today = work.today()
+        session = work.session
+        base, owner = follow_ups.with_relative_id(Relative.id, Relative.name)
+        base = base.join(Relative, Relative.id == owner.relative_id).where(
+            Action.status == ActionStatus.OPEN
+        )
+        # The dated ones in the order of the (status, due_on) index, so the scan stops at
+        # the limit instead of sorting every open follow-up; the undated ones after them.
+        dated = base.where(Action.due_on.is_not(None)).order_by(Action.due_on, Action.id)
+        if overdue_only:
+            dated = dated.where(Action.due_on < today)
+        rows = list(session.execute(dated.limit(limit)).all())
+        if not overdue_only and len(rows) < limit:
+            undated = base.where(Action.due_on.is_(None)).order_by(Action.id)
+            rows.extend(session.execute(undated.limit(limit - len(rows))).all())
+        work.log(
+            AuditAction.READ,
+            "follow_up_action",
+            detail="overdue" if overdue_only else "open",
+        )
+        return tuple(action_view(a, today, rid, name) for a, rid, name in rows)

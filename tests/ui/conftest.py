@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from factories import FAST_HASHER, make_user
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -27,14 +28,14 @@ def ui_db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def services(ui_db_url: str) -> Iterator[Services]:
-    built, _backup = open_services(ui_db_url)
+    built, _backup = open_services(ui_db_url, hasher=FAST_HASHER)
     yield built
     built.db.dispose()
 
 
 @pytest.fixture
 def actor(services: Services) -> Actor:
-    return services.advisors.ensure("testadvisor", "Test Advisor")
+    return make_user(services, "testadvisor", "Test Advisor")
 
 
 @pytest.fixture(autouse=True)

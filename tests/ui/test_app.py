@@ -22,7 +22,7 @@ def test_language_comes_from_settings_unless_given(qapp) -> None:  # type: ignor
 
 
 def test_switching_language_rebuilds_the_window_in_english(qtbot, services) -> None:  # type: ignore[no-untyped-def]
-    services.relatives.register(services.advisors.ensure("u"), RelativeInput(name="Grethe Mørk"))
+    services.relatives.register(make_user(services, "u"), RelativeInput(name="Grethe Mørk"))
     session = Session(services, "u")
     first = session.show()
     qtbot.addWidget(first)
@@ -62,9 +62,7 @@ def test_fonts_are_registered_once_per_process(qapp, monkeypatch) -> None:  # ty
 
 
 def test_screenshot_of_a_selected_relative(qtbot, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    services.relatives.register(
-        services.advisors.ensure("u"), RelativeInput(name="Søren Ærø Åberg")
-    )
+    services.relatives.register(make_user(services, "u"), RelativeInput(name="Søren Ærø Åberg"))
     session = Session(services, "u")
     window = session.show()
     qtbot.addWidget(window)
@@ -83,7 +81,7 @@ def test_screenshot_of_the_wellbeing_tab_picks_a_relative_with_a_trend(  # type:
     from advisor_app.services.dto import CheckInInput, InstrumentAnswers
     from advisor_app.ui.app import WELLBEING_TAB
 
-    actor = services.advisors.ensure("u")
+    actor = make_user(services, "u")
     services.relatives.register(actor, RelativeInput(name="Anna Andersen", birth_year=1950))
     trend = services.relatives.register(actor, RelativeInput(name="Bo Berg", birth_year=1950))
     for days, answers in ((90, (4, 4, 4, 4, 4)), (45, (3, 3, 3, 3, 3)), (1, (2, 2, 1, 2, 2))):

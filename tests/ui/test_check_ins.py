@@ -322,7 +322,7 @@ def test_a_bad_text_file_is_explained_and_changes_nothing(qtbot, window, service
     qtbot.waitUntil(lambda: window.findChild(object, "error_box") is not None, timeout=10_000)
     box = window.findChild(object, "error_box")
     assert "licensbelagt" in box.text()
-    assert not services.check_ins.registry().get("zarit4").shows_text
+    assert not services.check_ins.registry(actor).get("zarit4").shows_text
 
 
 def test_the_relative_reads_the_check_in_in_their_own_language(qtbot, services, actor, runner):  # type: ignore[no-untyped-def]

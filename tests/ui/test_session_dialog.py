@@ -31,7 +31,9 @@ def relative(services, actor):  # type: ignore[no-untyped-def]
 
 
 def open_dialog(qtbot, services, runner, actor, relative, **kwargs):  # type: ignore[no-untyped-def]
-    dialog = SessionDialog(services, runner, actor, relative, services.reference.topics(), **kwargs)
+    dialog = SessionDialog(
+        services, runner, actor, relative, services.reference.topics(actor), **kwargs
+    )
     qtbot.addWidget(dialog)
     dialog.open()
     qtbot.waitExposed(dialog)

@@ -1,0 +1,344 @@
+"""Who may use the program: signing in, the first administrator, and user administration.
+
+On a workstation database (SQLite) the program is the guard: passwords are hashed with
+argon2id (argon2-cffi), five wrong passwords lock the account for 15 minutes, and both are
+logged. On a team database (PostgreSQL) each user signs in as their own PostgreSQL login:
+the server checks the password (or Kerberos), the program keeps none, and the login's group
+role (persistence/pg_roles.py) decides what the server lets it touch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select, text
+
+from advisor_app.domain.actor import Actor, AdvisorId
+from advisor_app.domain.enums import AuditAction, Role
+from advisor_app.domain.errors import N_, AccessDeniedError, ValidationError
+from advisor_app.domain.permissions import DEFAULT_PURPOSE, Permission
+from advisor_app.domain.rules import LOCKOUT_MINUTES, MAX_FAILED_SIGN_INS, check_password
+from advisor_app.domain.text import clean_line
+from advisor_app.persistence.models import Advisor
+from advisor_app.persistence.pg_roles import group_role
+from advisor_app.services.door import Door, Gated, KeepAndRefuse, Work, door, entrance
+
+ENTITY = "advisor"
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
+WRONG = N_("Wrong user name or password.")
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: AdvisorId
+    username: str
+    display_name: str
+    role: Role
+    active: bool
+    locked_until: datetime | None
+    has_password: bool
+
+
+def _view(row: Advisor) -> UserView:
+    return UserView(
+        AdvisorId(row.id),
+        row.username,
+        row.display_name,
+        row.role,
+        row.active,
+        row.locked_until,
+        row.password_hash is not None,
+    )
+
+
+def clean_username(value: str) -> str:
+    """Lower-case letters, digits, '.', '_' and '-': the same name works as a PostgreSQL
+    login without quoting."""
+    name = (clean_line(value, field="username", label=N_("User name")) or "").lower()
+    if not USERNAME_PATTERN.match(name):
+        raise ValidationError(
+            N_("A user name has 1-63 lower-case letters, digits, '.', '_' or '-'."),
+            field="username",
+        )
+    return name
+
+
+def actor_of(row: Advisor) -> Actor:
+    return Actor(
+        AdvisorId(row.id), row.username, row.role, DEFAULT_PURPOSE[row.role], row.display_name
+    )
+
+
+class AccountService(Gated):
+    def __init__(self, door_: Door, hasher: PasswordHasher | None = None) -> None:
+        super().__init__(door_)
+        self._hasher = hasher or PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+        self._dummy = self._hasher.hash("not a password of anyone's")
+
+    @property
+    def _team(self) -> bool:
+        return not self._door.db.is_sqlite
+
+    # ---- the entrance -----------------------------------------------------------------
+    @entrance(Permission.SIGN_IN_STATUS)
+    def has_users(self, work: Work) -> bool:
+        return bool(work.session.scalar(select(func.count(Advisor.id))))
+
+    @entrance(Permission.FIRST_ADMIN)
+    def create_first_admin(
+        self, work: Work, username: str, display_name: str, password: str | None
+    ) -> Actor:
+        """The first user of a new database, an administrator, signed in at once."""
+        name = clean_username(username)
+        shown = clean_line(display_name or name, field="display_name", label=N_("Name")) or name
+        if work.session.scalar(select(func.count(Advisor.id))):
+            raise AccessDeniedError(N_("The database already has users: sign in."))
+        row = Advisor(
+            username=name,
+            display_name=shown,
+            role=Role.ADMIN,
+            active=True,
+            created_at=work.now(),
+            failed_sign_ins=0,
+            password_hash=self._new_hash(password),
+        )
+        work.session.add(row)
+        work.session.flush()
+        actor = actor_of(row)
+        work.log(
+            AuditAction.CREATE, ENTITY, entity_id=row.id, detail=Role.ADMIN.value, as_actor=actor
+        )
+        work.log(AuditAction.SIGN_IN, ENTITY, entity_id=row.id, as_actor=actor)
+        return actor
+
+    @entrance(Permission.SIGN_IN)
+    def sign_in(self, work: Work, username: str, password: str | None) -> Actor:
+        """The Actor for a user whose password is right. On a team database the server has
+        already checked the login: the user must be that login."""
+        name = (username or "").strip().lower()[:120]
+        row = work.session.scalar(select(Advisor).where(Advisor.username == name))
+        if self._team:
+            return self._sign_in_team(work, name, row)
+        if row is None or row.password_hash is None:
+            self._matches(self._dummy, password or "")  # the same time as for a real user
+            work.log(AuditAction.SIGN_IN_FAILED, ENTITY, username=name, detail="unknown user")
+            raise KeepAndRefuse(AccessDeniedError(WRONG))
+        self._check_password(work, row, password or "", detail=None)
+        return actor_of(row)
+
+    def _sign_in_team(self, work: Work, name: str, row: Advisor | None) -> Actor:
+        login = work.session.scalar(text("SELECT current_user"))
+        if row is None or login != name or not row.active:
+            work.log(AuditAction.SIGN_IN_FAILED, ENTITY, username=name, detail="no such user")
+            raise KeepAndRefuse(
+                AccessDeniedError(N_("Your database login is not a user of the program."))
+            )
+        member = work.session.scalar(
+            text("SELECT pg_has_role(current_user, :group, 'MEMBER')"),
+            {"group": group_role(row.role)},
+        )
+        if not member:
+            work.log(AuditAction.SIGN_IN_FAILED, ENTITY, username=name, detail="no group role")
+            raise KeepAndRefuse(
+                AccessDeniedError(
+                    N_("Your database login lacks the group role for your role; ask the owner.")
+                )
+            )
+        actor = actor_of(row)
+        work.log(AuditAction.SIGN_IN, ENTITY, entity_id=row.id, as_actor=actor)
+        return actor
+
+    def _check_password(self, work: Work, row: Advisor, password: str, detail: str | None) -> None:
+        """Count a wrong password and lock at the fifth; log both. A disabled or locked
+        account is refused before the password is looked at."""
+        actor = actor_of(row)
+        now = work.now()
+        if not row.active:
+            work.log(
+                AuditAction.SIGN_IN_FAILED,
+                ENTITY,
+                entity_id=row.id,
+                as_actor=actor,
+                detail="disabled",
+            )
+            raise KeepAndRefuse(AccessDeniedError(N_("This account is disabled.")))
+        if row.locked_until is not None:
+            if row.locked_until > now:
+                work.log(
+                    AuditAction.SIGN_IN_FAILED,
+                    ENTITY,
+                    entity_id=row.id,
+                    as_actor=actor,
+                    detail="locked",
+                )
+                raise KeepAndRefuse(
+                    AccessDeniedError(
+                        N_(
+                            "The account is locked for {minutes} minutes after too many wrong "
+                            "passwords. An administrator can unlock it."
+                        ),
+                        minutes=max(1, int((row.locked_until - now).total_seconds() // 60) + 1),
+                    )
+                )
+            row.locked_until = None
+            row.failed_sign_ins = 0
+        assert row.password_hash is not None
+        if not self._matches(row.password_hash, password):
+            row.failed_sign_ins += 1
+            work.log(
+                AuditAction.SIGN_IN_FAILED,
+                ENTITY,
+                entity_id=row.id,
+                as_actor=actor,
+                detail=detail or "wrong password",
+            )
+            if row.failed_sign_ins >= MAX_FAILED_SIGN_INS:
+                row.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
+                work.log(AuditAction.ACCOUNT_LOCKED, ENTITY, entity_id=row.id, as_actor=actor)
+                raise KeepAndRefuse(
+                    AccessDeniedError(
+                        N_(
+                            "Too many wrong passwords: the account is locked for {minutes} "
+                            "minutes. An administrator can unlock it."
+                        ),
+                        minutes=LOCKOUT_MINUTES,
+                    )
+                )
+            raise KeepAndRefuse(AccessDeniedError(WRONG))
+        row.failed_sign_ins = 0
+        if self._hasher.check_needs_rehash(row.password_hash):
+            row.password_hash = self._hasher.hash(password)
+        work.log(AuditAction.SIGN_IN, ENTITY, entity_id=row.id, as_actor=actor, detail=detail)
+
+    def _matches(self, stored: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(stored, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def _new_hash(self, password: str | None) -> str | None:
+        if self._team:
+            return None  # the server holds the password
+        if password is None:
+            raise ValidationError(N_("Choose a password."), field="password")
+        check_password(password)
+        return self._hasher.hash(password)
+
+    # ---- one's own account --------------------------------------------------------------
+    @door(Permission.OWN_ACCOUNT)
+    def confirm_password(self, work: Work, password: str) -> None:
+        """The idle lock's question: the signed-in user's password again (counted like a
+        sign-in, so the lock cannot be used to guess)."""
+        row = self._own_row(work)
+        if self._team:
+            work.log(AuditAction.SIGN_IN_FAILED, ENTITY, entity_id=row.id, detail="screen lock")
+            raise KeepAndRefuse(
+                AccessDeniedError(N_("On a team database, sign in again by restarting."))
+            )
+        self._check_password(work, row, password, detail="screen lock")
+
+    @door(Permission.OWN_ACCOUNT)
+    def change_own_password(self, work: Work, old: str, new: str) -> None:
+        row = self._own_row(work)
+        if self._team:
+            raise ValidationError(N_("On a team database your password is the database's."))
+        self._check_password(work, row, old, detail="password change")
+        row.password_hash = self._new_hash(new)
+        work.log(AuditAction.UPDATE, ENTITY, entity_id=row.id, detail="password")
+
+    def _own_row(self, work: Work) -> Advisor:
+        row = work.session.get(Advisor, work.actor.advisor_id)
+        if row is None:
+            raise AccessDeniedError(N_("Your account is no longer active. Sign in again."))
+        return row
+
+    # ---- administration -------------------------------------------------------------------
+    @door(Permission.USERS_MANAGE)
+    def add_user(
+        self,
+        work: Work,
+        username: str,
+        role: Role,
+        display_name: str | None = None,
+        password: str | None = None,
+    ) -> UserView:
+        name = clean_username(username)
+        shown = clean_line(display_name or name, field="display_name", label=N_("Name")) or name
+        if work.session.scalar(select(Advisor.id).where(Advisor.username == name)) is not None:
+            raise ValidationError(N_("A user with this name already exists."), field="username")
+        row = Advisor(
+            username=name,
+            display_name=shown,
+            role=role,
+            active=True,
+            created_at=work.now(),
+            failed_sign_ins=0,
+            password_hash=self._new_hash(password),
+        )
+        work.session.add(row)
+        work.session.flush()
+        if self._team:
+            self._grant_group(work, name, role)
+        work.log(AuditAction.CREATE, ENTITY, entity_id=row.id, detail=role.value)
+        return _view(row)
+
+    def _grant_group(self, work: Work, login: str, role: Role) -> None:
+        exists = work.session.scalar(
+            text("SELECT 1 FROM pg_roles WHERE rolname = :login"), {"login": login}
+        )
+        if not exists:
+            raise ValidationError(
+                N_("The database has no login of this name: create it first (createuser)."),
+                field="username",
+            )
+        # The name passed clean_username's pattern, so it is a safe identifier.
+        work.session.execute(text(f'GRANT {group_role(role)} TO "{login}"'))
+
+    @door(Permission.USERS_MANAGE)
+    def list_users(self, work: Work) -> tuple[UserView, ...]:
+        rows = work.session.scalars(select(Advisor).order_by(Advisor.username))
+        found = tuple(_view(r) for r in rows)
+        work.log(AuditAction.READ, ENTITY, detail="list")
+        return found
+
+    def _user(self, work: Work, username: str) -> Advisor:
+        row = work.session.scalar(
+            select(Advisor).where(Advisor.username == (username or "").strip().lower())
+        )
+        if row is None:
+            raise ValidationError(N_("There is no user with this name."), field="username")
+        return row
+
+    @door(Permission.USERS_MANAGE)
+    def unlock(self, work: Work, username: str) -> UserView:
+        row = self._user(work, username)
+        row.locked_until = None
+        row.failed_sign_ins = 0
+        work.log(AuditAction.UPDATE, ENTITY, entity_id=row.id, detail="unlocked")
+        return _view(row)
+
+    @door(Permission.USERS_MANAGE)
+    def disable(self, work: Work, username: str) -> UserView:
+        row = self._user(work, username)
+        if row.id == work.actor.advisor_id:
+            raise ValidationError(N_("You cannot disable your own account."), field="username")
+        row.active = False
+        work.log(AuditAction.UPDATE, ENTITY, entity_id=row.id, detail="disabled")
+        return _view(row)
+
+    @door(Permission.USERS_MANAGE)
+    def set_password(self, work: Work, username: str, password: str) -> UserView:
+        row = self._user(work, username)
+        if self._team:
+            raise ValidationError(
+                N_("On a team database a password is set on the database login (ALTER ROLE).")
+            )
+        row.password_hash = self._new_hash(password)
+        row.failed_sign_ins = 0
+        row.locked_until = None
+        work.log(AuditAction.UPDATE, ENTITY, entity_id=row.id, detail="password")
+        return _view(row)
