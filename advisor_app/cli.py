@@ -301,7 +301,9 @@ def sign_in(services: Services, user: str | None) -> Actor:
     name = user or login_name()
     if not services.accounts.has_users():
         raise Refused(
-            i18n._("The database has no users yet: add the first with 'users add NAME --role admin'.")
+            i18n._(
+                "The database has no users yet: add the first with 'users add NAME --role admin'."
+            )
         )
     password = None
     if services.db.is_sqlite:

@@ -43,6 +43,4 @@ def author(services: Services) -> Actor:
         row = session.scalar(select(Advisor).where(Advisor.username == AUTHOR))
         if row is None:
             raise LookupError("the demo advisor is missing")
-        return Actor(
-            AdvisorId(row.id), row.username, row.role, Purpose.DEMO_DATA, row.display_name
-        )
+        return Actor(AdvisorId(row.id), row.username, row.role, Purpose.DEMO_DATA, row.display_name)

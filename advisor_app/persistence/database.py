@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from advisor_app.persistence import migrations
 
@@ -74,6 +75,21 @@ class Database:
         """Bring the schema to the newest migration; back the file up first when it has data
         and is behind. Returns the backup's path when one was made."""
         return migrations.upgrade(self, backup=backup)
+
+    def login_works(self, password: str) -> bool:
+        """PostgreSQL: whether the server accepts this login with ``password`` (a fresh
+        connection of its own; the idle lock asks this). Where the server trusts the login
+        without a password (Kerberos, trust), any password passes: the server decides."""
+        from sqlalchemy.exc import OperationalError
+
+        probe = create_engine(self.url.set(password=password), poolclass=NullPool)
+        try:
+            with probe.connect():
+                return True
+        except OperationalError:
+            return False
+        finally:
+            probe.dispose()
 
     def dispose(self) -> None:
         self.engine.dispose()

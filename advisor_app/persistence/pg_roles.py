@@ -9,7 +9,8 @@ courtesy; these grants are the security.
 - advisor: the case tables (every table not named below: a new table is case content
   until it is said otherwise), instrument texts;
 - manager: nothing more (statistics views join when they exist);
-- admin: users and reference data, no case content;
+- admin: users and reference data, no case content; the access log read only, to verify
+  its chain (``audit verify``);
 - auditor: the whole access log, read only.
 """
 
@@ -59,7 +60,8 @@ def statements(database: str) -> Iterable[str]:
     admin = group_role(Role.ADMIN)
     yield f"GRANT SELECT, INSERT, UPDATE ON advisor, topic, instrument_text TO {admin}"
     yield f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {admin}"
-    yield f"GRANT SELECT ON audit_event TO {group_role(Role.AUDITOR)}"
+    # Reading the whole log is the auditor's; the admin may read it to verify the chain.
+    yield f"GRANT SELECT ON audit_event TO {group_role(Role.AUDITOR)}, {admin}"
 
 
 def apply(connection: Connection) -> list[str]:

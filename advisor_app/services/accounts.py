@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import load_only
 
 from advisor_app.domain.actor import Actor, AdvisorId
 from advisor_app.domain.enums import AuditAction, Role
@@ -108,6 +110,8 @@ class AccountService(Gated):
         )
         work.session.add(row)
         work.session.flush()
+        if self._team:
+            self._grant_group(work, name, Role.ADMIN)
         actor = actor_of(row)
         work.log(
             AuditAction.CREATE, ENTITY, entity_id=row.id, detail=Role.ADMIN.value, as_actor=actor
@@ -120,9 +124,17 @@ class AccountService(Gated):
         """The Actor for a user whose password is right. On a team database the server has
         already checked the login: the user must be that login."""
         name = (username or "").strip().lower()[:120]
-        row = work.session.scalar(select(Advisor).where(Advisor.username == name))
         if self._team:
-            return self._sign_in_team(work, name, row)
+            # The staff columns only: a login may read no more of the table (db roles).
+            staff = select(Advisor).options(
+                load_only(
+                    Advisor.id, Advisor.username, Advisor.display_name, Advisor.role, Advisor.active
+                )
+            )
+            return self._sign_in_team(
+                work, name, work.session.scalar(staff.where(Advisor.username == name))
+            )
+        row = work.session.scalar(select(Advisor).where(Advisor.username == name))
         if row is None or row.password_hash is None:
             self._matches(self._dummy, password or "")  # the same time as for a real user
             work.log(AuditAction.SIGN_IN_FAILED, ENTITY, username=name, detail="unknown user")
@@ -233,19 +245,19 @@ class AccountService(Gated):
     def confirm_password(self, work: Work, password: str) -> None:
         """The idle lock's question: the signed-in user's password again (counted like a
         sign-in, so the lock cannot be used to guess)."""
-        row = self._own_row(work)
         if self._team:
-            work.log(AuditAction.SIGN_IN_FAILED, ENTITY, entity_id=row.id, detail="screen lock")
-            raise KeepAndRefuse(
-                AccessDeniedError(N_("On a team database, sign in again by restarting."))
-            )
-        self._check_password(work, row, password, detail="screen lock")
+            if self._door.db.login_works(password):
+                work.log(AuditAction.SIGN_IN, ENTITY, detail="screen lock")
+                return
+            work.log(AuditAction.SIGN_IN_FAILED, ENTITY, detail="screen lock")
+            raise KeepAndRefuse(AccessDeniedError(WRONG))
+        self._check_password(work, self._own_row(work), password, detail="screen lock")
 
     @door(Permission.OWN_ACCOUNT)
     def change_own_password(self, work: Work, old: str, new: str) -> None:
-        row = self._own_row(work)
         if self._team:
             raise ValidationError(N_("On a team database your password is the database's."))
+        row = self._own_row(work)
         self._check_password(work, row, old, detail="password change")
         row.password_hash = self._new_hash(new)
         work.log(AuditAction.UPDATE, ENTITY, entity_id=row.id, detail="password")
@@ -295,8 +307,20 @@ class AccountService(Gated):
                 N_("The database has no login of this name: create it first (createuser)."),
                 field="username",
             )
-        # The name passed clean_username's pattern, so it is a safe identifier.
-        work.session.execute(text(f'GRANT {group_role(role)} TO "{login}"'))
+        # The name passed clean_username's pattern, so it is a safe identifier. Granting a
+        # role needs CREATEROLE (PostgreSQL 15) or the owner; the server decides.
+        try:
+            with work.session.begin_nested():
+                work.session.execute(text(f'GRANT {group_role(role)} TO "{login}"'))
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+                raise
+            raise AccessDeniedError(
+                N_(
+                    "Your database login may not grant roles: the database owner adds users, "
+                    "or gives your login CREATEROLE."
+                )
+            ) from None
 
     @door(Permission.USERS_MANAGE)
     def list_users(self, work: Work) -> tuple[UserView, ...]:

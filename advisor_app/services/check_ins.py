@@ -311,9 +311,11 @@ class CheckInService(Gated):
             relative_id=data.relative_id,
             detail=instrument.id,
         )
-        advisor = session.get(Advisor, work.actor.advisor_id)
+        shown = session.scalar(
+            select(Advisor.display_name).where(Advisor.id == work.actor.advisor_id)
+        )
         delta = change(previous, score.score, instrument.significant_change)
-        view = _view(row, data.relative_id, advisor.display_name if advisor else "", delta)
+        view = _view(row, data.relative_id, shown or "", delta)
         return CheckInResult(view, tuple(found), previous)
 
     def _previous_score(

@@ -585,6 +585,7 @@ class RelativeService(Gated):
                 select(CareRelation.citizen_id).where(CareRelation.relative_id == relative_id)
             )
         )
+        orphan_ids: list[int] = []
         session.expunge(row)
         session.execute(delete(Relative).where(Relative.id == relative_id))
         if citizen_ids:
@@ -595,12 +596,16 @@ class RelativeService(Gated):
             orphan_ids = list(session.scalars(orphans))
             if orphan_ids:
                 session.execute(delete(Citizen).where(Citizen.id.in_(orphan_ids)))
-        work.log(
-            AuditAction.DELETE,
-            ENTITY,
-            entity_id=relative_id,
-            relative_id=relative_id,
-        )
+        work.log(AuditAction.DELETE, ENTITY, entity_id=relative_id, relative_id=relative_id)
+        for citizen_id in orphan_ids:
+            # The citizen (CPR included) is erased with the last relative: say so in the log.
+            work.log(
+                AuditAction.DELETE,
+                "citizen",
+                entity_id=citizen_id,
+                relative_id=relative_id,
+                detail="no relative left",
+            )
 
 
 __all__ = ["CitizenId", "RelativeService"]

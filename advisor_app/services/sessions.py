@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from advisor_app.domain.enums import ActionStatus, AuditAction, ParticipantKind
-from advisor_app.domain.errors import N_, ValidationError
+from advisor_app.domain.errors import N_, NotFoundError, ValidationError
 from advisor_app.domain.permissions import Permission
 from advisor_app.domain.rules import check_duration
 from advisor_app.domain.text import SHORT_TEXT_MAX, clean_line, clean_note
@@ -168,7 +168,12 @@ class SessionService(Gated):
                 )
             participants = _clean_participants(data.participants)
         session = work.session
-        advisor = get_or_404(session, Advisor, work.actor.advisor_id, "advisor")
+        # The staff columns only: on a team database a login reads no more of the table.
+        shown = session.scalar(
+            select(Advisor.display_name).where(Advisor.id == work.actor.advisor_id)
+        )
+        if shown is None:
+            raise NotFoundError(N_("Your user no longer exists. Sign in again."))
         topics = []
         if data.topic_ids:
             topics = list(session.scalars(select(Topic).where(Topic.id.in_(set(data.topic_ids)))))
@@ -212,9 +217,7 @@ class SessionService(Gated):
             relative_id=data.relative_id,
             detail="anonymous" if data.anonymous else None,
         )
-        return session_view(
-            row, today, data.relative_id, advisor.display_name, _names(session, [row])
-        )
+        return session_view(row, today, data.relative_id, shown, _names(session, [row]))
 
     def _check_participants(
         self, session: Session, relative_id: int, items: list[ParticipantInput]

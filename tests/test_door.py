@@ -1,0 +1,585 @@
+"""The one door: every public service method declares a permission, every role is allowed
+or refused as one table says, and every call writes exactly the access events it should,
+refusals included.
+
+The tables here are written out by hand, independently of domain/permissions.py: a change
+to who may do what must be made in both places, on purpose.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from factories import (
+    FAST_HASHER,
+    audit_events,
+    citizen_input,
+    consent_inputs,
+    record_with_actions,
+    register_family,
+    relative_input,
+    session_input,
+    table_counts,
+)
+
+from advisor_app.domain.actor import Actor
+from advisor_app.domain.clock import FixedClock
+from advisor_app.domain.enums import ActionStatus, AuditAction, RelationType, Role
+from advisor_app.domain.errors import AccessDeniedError, ValidationError
+from advisor_app.domain.permissions import ENTRANCES, RULES, Permission
+from advisor_app.persistence.database import Database
+from advisor_app.services.audit import AuditFilter
+from advisor_app.services.door import Door, Gated, Work, door, permission_of
+from advisor_app.services.dto import (
+    ActionInput,
+    CheckInInput,
+    InstrumentAnswers,
+    RelationInput,
+    RelativeDetail,
+)
+from advisor_app.services.facade import Services, open_services
+
+PASSWORD = "en lang og god adgangskode"
+NEW_PASSWORD = "en anden lang adgangskode"
+A, M, AD, AU = Role.ADVISOR, Role.MANAGER, Role.ADMIN, Role.AUDITOR
+EVERYONE = frozenset(Role)
+C, R, U, D, S, E = (
+    AuditAction.CREATE,
+    AuditAction.READ,
+    AuditAction.UPDATE,
+    AuditAction.DELETE,
+    AuditAction.SEARCH,
+    AuditAction.EXPORT,
+)
+SIGNED = AuditAction.SIGN_IN
+
+
+# ---- coverage -----------------------------------------------------------------------------
+def public_methods(service: object) -> dict[str, Any]:
+    return {
+        name: member
+        for name, member in inspect.getmembers(type(service), inspect.isfunction)
+        if not name.startswith("_")
+    }
+
+
+def undeclared(services: Services) -> list[str]:
+    return [
+        f"{name}.{method}"
+        for name, service in services.gated().items()
+        for method, function in public_methods(service).items()
+        if permission_of(function) is None
+    ]
+
+
+def test_every_public_service_method_passes_the_door_with_a_declared_permission(
+    sqlite_services: Services,
+) -> None:
+    gated = sqlite_services.gated()
+    assert set(gated) == {"accounts", "audit", "check_ins", "reference", "relatives", "sessions"}
+    assert undeclared(sqlite_services) == []
+    # Every one of them is in the table below, and nothing in the table is stale.
+    listed = {
+        f"{name}.{method}" for name, service in gated.items() for method in public_methods(service)
+    }
+    assert listed == set(CALLS)
+
+
+def test_a_method_without_a_declared_permission_is_found(sqlite_services: Services) -> None:
+    class Sneaky(Gated):
+        @door(Permission.CASES_READ)
+        def fine(self, work: Work) -> None:
+            work.log(R, "relative")
+
+        def around_the_door(self) -> None:
+            """A new method someone forgot to declare."""
+
+    @dataclass(frozen=True)
+    class WithSneaky(Services):
+        sneaky: Sneaky = field(
+            default_factory=lambda: Sneaky(Door(sqlite_services.db, FixedClock(NOW)))
+        )
+
+    extended = WithSneaky(**vars(sqlite_services))
+    assert undeclared(extended) == ["sneaky.around_the_door"]
+
+
+def test_a_logged_method_that_writes_no_event_is_a_bug(sqlite_services: Services) -> None:
+    class Silent(Gated):
+        @door(Permission.CASES_READ)
+        def read_quietly(self, work: Work) -> int:
+            return 1
+
+    advisor = World.build(sqlite_services).actors[A]
+    with pytest.raises(AssertionError, match="wrote no access event"):
+        Silent(Door(sqlite_services.db, sqlite_services.clock)).read_quietly(advisor)
+
+
+# ---- the world every call runs in ------------------------------------------------------------
+# Pinned, and near the machine's time: the factories date consents and sessions by it.
+NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+
+
+@pytest.fixture
+def sqlite_services(sqlite_url: str) -> Iterator[Services]:
+    built, _ = open_services(sqlite_url, clock=FixedClock(NOW), hasher=FAST_HASHER)
+    yield built
+    built.db.dispose()
+
+
+@pytest.fixture
+def pinned_services(db_url: str) -> Iterator[Services]:
+    """On both backends, with the clock pinned."""
+    built, _ = open_services(db_url, clock=FixedClock(NOW), hasher=FAST_HASHER)
+    yield built
+    built.db.dispose()
+
+
+LOGINS = (("advisor", A), ("manager", M), ("admin", AD), ("auditor", AU))
+
+
+@dataclass
+class World:
+    """A user of each role, signed in, and a family. On PostgreSQL each user works through
+    a connection of their own login, under the grants of ``db roles``."""
+
+    services: Services
+    actors: dict[Role, Actor]
+    family: RelativeDetail
+    by_role: dict[Role, Services] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, services: Services) -> World:
+        if services.db.is_sqlite:
+            return cls._build_sqlite(services)
+        return cls._build_team(services)
+
+    @classmethod
+    def _build_sqlite(cls, services: Services) -> World:
+        accounts = services.accounts
+        admin = accounts.create_first_admin("admin", "Anne Admin", PASSWORD)
+        for name, role in (*LOGINS, ("target", A)):
+            if role is not AD:
+                accounts.add_user(admin, name, role, name.title(), PASSWORD)
+        actors = {role: accounts.sign_in(name, PASSWORD) for name, role in LOGINS}
+        family = register_family(services, actors[A], cpr=None)
+        return cls(services, actors, family)
+
+    @classmethod
+    def _build_team(cls, services: Services) -> World:
+        from sqlalchemy import text
+
+        from advisor_app.persistence import pg_roles
+
+        with services.db.engine.begin() as connection:
+            pg_roles.apply(connection)
+            for login in (*(n for n, _ in LOGINS), "target", "ny-bruger"):
+                connection.execute(
+                    text(
+                        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+                        f"'{login}') THEN CREATE ROLE \"{login}\" LOGIN; END IF; END $$"
+                    )
+                )
+        services.db.dispose()
+        accounts = services.accounts
+        owner = services.db.url
+        admin_services = Services.build(
+            Database(owner.set(username="admin").render_as_string(hide_password=False)),
+            services.clock,
+            FAST_HASHER,
+        )
+        # The owner (a superuser here) adds the first admin, as `users add` would, and lets
+        # the admin's login grant the group roles to the users it adds.
+        accounts.create_first_admin("admin", "Anne Admin", None)
+        with services.db.engine.begin() as connection:
+            connection.execute(text("ALTER ROLE admin CREATEROLE"))
+        by_role = {AD: admin_services}
+        admin = admin_services.accounts.sign_in("admin", None)
+        for name, role in (*LOGINS, ("target", A)):
+            if role is not AD:
+                admin_services.accounts.add_user(admin, name, role, name.title(), None)
+        for name, role in LOGINS:
+            if role is not AD:
+                by_role[role] = Services.build(
+                    Database(owner.set(username=name).render_as_string(hide_password=False)),
+                    services.clock,
+                    FAST_HASHER,
+                )
+        actors = {role: by_role[role].accounts.sign_in(name, None) for name, role in LOGINS}
+        family = register_family(by_role[A], actors[A], cpr=None)
+        return cls(services, actors, family, by_role)
+
+    def as_(self, actor: Actor) -> Services:
+        return self.by_role.get(actor.role, self.services)
+
+    def close(self) -> None:
+        for each in self.by_role.values():
+            each.db.dispose()
+
+    @property
+    def advisor(self) -> Actor:
+        return self.actors[A]
+
+    def fresh_family(self, name: str) -> RelativeDetail:
+        return register_family(self.as_(self.advisor), self.advisor, name, cpr=None)
+
+
+@dataclass(frozen=True)
+class Call:
+    """``prepare`` runs as the advisor before the snapshot; ``run`` is the call under test."""
+
+    roles: frozenset[Role]
+    events: list[tuple[AuditAction, str]]
+    run: Callable[[World, Actor, Any], object]
+    prepare: Callable[[World, Role], Any] = lambda world, role: None
+
+
+def check_in_input(relative_id: int) -> CheckInInput:
+    return CheckInInput(relative_id, InstrumentAnswers("who5", (3, 3, 3, 3, 3)), taken_at=NOW)
+
+
+def zarit4_text() -> bytes:
+    import json
+
+    items = {str(n): {"da": f"Spørgsmål {n}", "en": f"Item {n}"} for n in range(1, 5)}
+    return json.dumps({"id": "zarit4", "version": "shell-1", "items": items}).encode()
+
+
+def _check_in(world: World, role: Role) -> int:
+    return world.services.check_ins.record(
+        world.advisor, check_in_input(world.family.id)
+    ).check_in.id
+
+
+def _action(world: World, role: Role) -> Any:
+    session = record_with_actions(world.services, world.advisor, world.family.id, NOW.date())
+    return session.actions[0]
+
+
+CALLS: dict[str, Call] = {
+    # -- relatives
+    "relatives.search": Call(
+        frozenset({A}), [(S, "relative")], lambda w, a, _: w.as_(a).relatives.search(a, "søren")
+    ),
+    "relatives.get": Call(
+        frozenset({A}), [(R, "relative")], lambda w, a, _: w.as_(a).relatives.get(a, w.family.id)
+    ),
+    "relatives.page": Call(
+        frozenset({A}), [(R, "relative")], lambda w, a, _: w.as_(a).relatives.page(a, w.family.id)
+    ),
+    "relatives.find_citizens": Call(
+        frozenset({A}),
+        [(S, "citizen")],
+        lambda w, a, _: w.as_(a).relatives.find_citizens(a, "karen"),
+    ),
+    "relatives.register": Call(
+        frozenset({A}),
+        [(C, "relative")],
+        lambda w, a, _: w.as_(a).relatives.register(a, relative_input("Ny Person")),
+    ),
+    "relatives.update": Call(
+        frozenset({A}),
+        [(U, "relative")],
+        lambda w, a, fam: w.as_(a).relatives.update(
+            a, fam.id, fam.version, relative_input("Nyt Navn")
+        ),
+        lambda w, role: w.fresh_family(f"Opdateres {role}"),
+    ),
+    "relatives.add_relation": Call(
+        frozenset({A}),
+        [(C, "citizen"), (C, "care_relation")],
+        lambda w, a, _: w.as_(a).relatives.add_relation(
+            a,
+            w.family.id,
+            RelationInput(RelationType.CHILD),
+            citizen_input(f"Far {a.role}", cpr=None),
+        ),
+    ),
+    "relatives.update_citizen": Call(
+        frozenset({A}),
+        [(U, "citizen")],
+        lambda w, a, fam: w.as_(a).relatives.update_citizen(
+            a,
+            fam.relations[0].citizen.id,
+            fam.relations[0].citizen.version,
+            citizen_input("Karen H.", cpr=None),
+        ),
+        lambda w, role: w.fresh_family(f"Borger {role}"),
+    ),
+    "relatives.update_relation": Call(
+        frozenset({A}),
+        [(U, "care_relation")],
+        lambda w, a, fam: w.as_(a).relatives.update_relation(
+            a,
+            fam.relations[0].id,
+            fam.relations[0].version,
+            RelationInput(RelationType.SPOUSE, hours_per_week=30),
+        ),
+        lambda w, role: w.fresh_family(f"Relation {role}"),
+    ),
+    "relatives.add_consent": Call(
+        frozenset({A}),
+        [(C, "consent")],
+        lambda w, a, _: w.as_(a).relatives.add_consent(
+            a, w.family.relations[0].id, consent_inputs()[0]
+        ),
+    ),
+    "relatives.withdraw_consent": Call(
+        frozenset({A}),
+        [(U, "consent")],
+        lambda w, a, fam: w.as_(a).relatives.withdraw_consent(
+            a, fam.relations[0].consents[0].id, fam.relations[0].consents[0].version
+        ),
+        lambda w, role: w.fresh_family(f"Samtykke {role}"),
+    ),
+    "relatives.delete": Call(
+        frozenset({A}),
+        [(D, "relative"), (D, "citizen")],
+        lambda w, a, fam: w.as_(a).relatives.delete(a, fam.id, fam.version),
+        lambda w, role: w.fresh_family(f"Slettes {role}"),
+    ),
+    # -- sessions
+    "sessions.record": Call(
+        frozenset({A}),
+        [(C, "advisory_session")],
+        lambda w, a, _: w.as_(a).sessions.record(a, session_input(w.family.id)),
+    ),
+    "sessions.list_for_relative": Call(
+        frozenset({A}),
+        [(R, "advisory_session")],
+        lambda w, a, _: w.as_(a).sessions.list_for_relative(a, w.family.id),
+    ),
+    "sessions.set_action_status": Call(
+        frozenset({A}),
+        [(U, "follow_up_action")],
+        lambda w, a, action: w.as_(a).sessions.set_action_status(
+            a, action.id, action.version, ActionStatus.DONE
+        ),
+        _action,
+    ),
+    "sessions.open_actions": Call(
+        frozenset({A}),
+        [(R, "follow_up_action")],
+        lambda w, a, _: w.as_(a).sessions.open_actions(a),
+    ),
+    # -- check-ins
+    "check_ins.registry": Call(EVERYONE, [], lambda w, a, _: w.as_(a).check_ins.registry(a)),
+    "check_ins.choice": Call(EVERYONE, [], lambda w, a, _: w.as_(a).check_ins.choice(a, False)),
+    "check_ins.load_instrument_text": Call(
+        frozenset({A, AD}),
+        [(U, "instrument_text")],
+        lambda w, a, _: w.as_(a).check_ins.load_instrument_text(a, zarit4_text()),
+    ),
+    "check_ins.record": Call(
+        frozenset({A}),
+        [(C, "check_in")],
+        lambda w, a, _: w.as_(a).check_ins.record(a, check_in_input(w.family.id)),
+    ),
+    "check_ins.add_follow_ups": Call(
+        frozenset({A}),
+        [(C, "follow_up_action")],
+        lambda w, a, cid: w.as_(a).check_ins.add_follow_ups(a, cid, (ActionInput("Ring", None),)),
+        _check_in,
+    ),
+    "check_ins.history": Call(
+        frozenset({A}),
+        [(R, "check_in")],
+        lambda w, a, _: w.as_(a).check_ins.history(a, w.family.id),
+    ),
+    "check_ins.needing_follow_up": Call(
+        frozenset({A}), [(R, "check_in")], lambda w, a, _: w.as_(a).check_ins.needing_follow_up(a)
+    ),
+    # -- reference data
+    "reference.topics": Call(EVERYONE, [], lambda w, a, _: w.as_(a).reference.topics(a)),
+    # -- accounts
+    "accounts.has_users": Call(frozenset(), [], lambda w, a, _: None),
+    "accounts.create_first_admin": Call(frozenset(), [], lambda w, a, _: None),
+    "accounts.sign_in": Call(frozenset(), [], lambda w, a, _: None),
+    "accounts.confirm_password": Call(
+        EVERYONE,
+        [(SIGNED, "advisor")],
+        lambda w, a, _: w.as_(a).accounts.confirm_password(a, PASSWORD),
+    ),
+    "accounts.change_own_password": Call(
+        EVERYONE,
+        [(SIGNED, "advisor"), (U, "advisor")],
+        lambda w, a, _: w.as_(a).accounts.change_own_password(a, PASSWORD, NEW_PASSWORD),
+    ),
+    "accounts.add_user": Call(
+        frozenset({AD}),
+        [(C, "advisor")],
+        lambda w, a, _: w.as_(a).accounts.add_user(a, "ny-bruger", A, None, PASSWORD),
+    ),
+    "accounts.list_users": Call(
+        frozenset({AD}), [(R, "advisor")], lambda w, a, _: w.as_(a).accounts.list_users(a)
+    ),
+    "accounts.unlock": Call(
+        frozenset({AD}), [(U, "advisor")], lambda w, a, _: w.as_(a).accounts.unlock(a, "target")
+    ),
+    "accounts.disable": Call(
+        frozenset({AD}), [(U, "advisor")], lambda w, a, _: w.as_(a).accounts.disable(a, "target")
+    ),
+    "accounts.set_password": Call(
+        frozenset({AD}),
+        [(U, "advisor")],
+        lambda w, a, _: w.as_(a).accounts.set_password(a, "target", NEW_PASSWORD),
+    ),
+    # -- the access log
+    "audit.verify": Call(
+        frozenset({AU, AD}), [(R, "audit_event")], lambda w, a, _: w.as_(a).audit.verify(a)
+    ),
+    "audit.events": Call(
+        frozenset({AU}),
+        [(S, "audit_event")],
+        lambda w, a, _: w.as_(a).audit.events(a, AuditFilter()),
+    ),
+    "audit.sample": Call(
+        frozenset({AU}),
+        [(R, "audit_event")],
+        lambda w, a, _: w.as_(a).audit.sample(a, AuditFilter(), 3),
+    ),
+    "audit.export_csv": Call(
+        frozenset({AU}),
+        [(E, "audit_event")],
+        lambda w, a, _: w.as_(a).audit.export_csv(a, AuditFilter()),
+    ),
+}
+WORKSTATION_ONLY = {"accounts.change_own_password", "accounts.set_password"}
+ENTRANCE_METHODS = {"accounts.has_users", "accounts.create_first_admin", "accounts.sign_in"}
+
+
+def new_events_since(services: Services, last: int) -> list[Any]:
+    return [e for e in audit_events(services.db) if e.id > last]
+
+
+def last_event_id(services: Services) -> int:
+    return max((e.id for e in audit_events(services.db)), default=0)
+
+
+@pytest.mark.parametrize("name", sorted(set(CALLS) - ENTRANCE_METHODS))
+def test_every_method_with_every_role_is_allowed_or_refused_as_the_table_says(
+    sqlite_services: Services, name: str
+) -> None:
+    """One table, every method, every role: allowed calls write exactly their events;
+    refused ones change nothing and leave one REFUSED event."""
+    world = World.build(sqlite_services)
+    call = CALLS[name]
+    for role in Role:
+        actor = world.actors[role]
+        prepared = call.prepare(world, role)
+        before = table_counts(sqlite_services.db)
+        last = last_event_id(sqlite_services)
+        if role in call.roles:
+            call.run(world, actor, prepared)
+            events = new_events_since(sqlite_services, last)
+            assert [(e.action, e.entity) for e in events] == call.events, (name, role)
+            assert {(e.username, e.role) for e in events} <= {(actor.username, role)}
+        else:
+            with pytest.raises(AccessDeniedError):
+                call.run(world, actor, prepared)
+            events = new_events_since(sqlite_services, last)
+            service, method = name.split(".")
+            function = getattr(type(getattr(sqlite_services, service)), method)
+            permission = permission_of(function)
+            assert permission is not None
+            assert [(e.action, e.username, e.entity, e.detail) for e in events] == [
+                (AuditAction.REFUSED, actor.username, function.__qualname__, permission.value)
+            ], (name, role)
+            after = table_counts(sqlite_services.db)
+            assert {**after, "audit_event": before["audit_event"]} == before, (name, role)
+
+
+def test_the_table_agrees_with_the_rules(sqlite_services: Services) -> None:
+    """The hand-written table above and domain/permissions.py say the same."""
+    for name, call in CALLS.items():
+        if name in ENTRANCE_METHODS:
+            continue
+        service, method = name.split(".")
+        permission = permission_of(getattr(type(getattr(sqlite_services, service)), method))
+        assert permission is not None and permission not in ENTRANCES
+        assert RULES[permission].roles == call.roles, name
+        assert RULES[permission].logged == bool(call.events), name
+
+
+@pytest.mark.parametrize("name", sorted(set(CALLS) - ENTRANCE_METHODS))
+def test_log_completeness_on_both_backends(pinned_services: Services, name: str) -> None:
+    """Each allowed call writes exactly its events, with the pinned clock's time and the
+    actor's role and purpose; the chain stays whole."""
+    world = World.build(pinned_services)
+    try:
+        call = CALLS[name]
+        role = min(call.roles, key=lambda r: list(Role).index(r))
+        actor = world.actors[role]
+        prepared = call.prepare(world, role)
+        last = last_event_id(pinned_services)
+        if name in WORKSTATION_ONLY and not pinned_services.db.is_sqlite:
+            # On a team database the server holds the passwords: the call says so.
+            with pytest.raises(ValidationError, match="team database"):
+                call.run(world, actor, prepared)
+            assert new_events_since(pinned_services, last) == []
+            return
+        call.run(world, actor, prepared)
+        events = new_events_since(pinned_services, last)
+        assert [(e.action, e.entity) for e in events] == call.events
+        for event in events:
+            assert (event.username, event.role, event.purpose) == (
+                actor.username,
+                role,
+                actor.purpose,
+            )
+            assert event.occurred_at == NOW
+        auditor = world.actors[AU]
+        assert world.as_(auditor).audit.verify(auditor).ok
+    finally:
+        world.close()
+
+
+# ---- the clock ------------------------------------------------------------------------------
+def test_the_services_read_time_from_the_clock(sqlite_services: Services) -> None:
+    """A follow-up due yesterday is overdue by the pinned clock, not the machine's."""
+    world = World.build(sqlite_services)
+    clock = sqlite_services.clock
+    assert isinstance(clock, FixedClock)
+    due = NOW.date() + timedelta(days=1)
+    record_with_actions(sqlite_services, world.advisor, world.family.id, due)
+    assert [a.overdue for a in sqlite_services.sessions.open_actions(world.advisor)] == [False]
+    clock.advance(timedelta(days=2))
+    assert [a.overdue for a in sqlite_services.sessions.open_actions(world.advisor)] == [True]
+    detail = sqlite_services.relatives.get(world.advisor, world.family.id)
+    assert detail.age == (NOW + timedelta(days=2)).year - 1958
+
+
+def test_opening_a_relative_s_page_is_one_call_with_one_read_event(
+    pinned_services: Services,
+) -> None:
+    world = World.build(pinned_services)
+    world.close()
+    advisor = world.advisor
+    session = record_with_actions(pinned_services, advisor, world.family.id, NOW.date())
+    result = pinned_services.check_ins.record(advisor, check_in_input(world.family.id))
+    (from_check_in,) = pinned_services.check_ins.add_follow_ups(
+        advisor, result.check_in.id, (ActionInput("Tal om egen læge", None),)
+    )
+    done = pinned_services.sessions.set_action_status(
+        advisor, session.actions[0].id, session.actions[0].version, ActionStatus.DONE
+    )
+    last = last_event_id(pinned_services)
+    page = pinned_services.relatives.page(advisor, world.family.id)
+    events = new_events_since(pinned_services, last)
+    assert [(e.action, e.entity, e.relative_id) for e in events] == [
+        (R, "relative", world.family.id)
+    ]
+    assert page.detail.name == world.family.name
+    assert [s.id for s in page.sessions] == [session.id]
+    assert [c.id for c in page.check_ins] == [result.check_in.id]
+    # Every follow-up: the open one from the check-in first, then the done one.
+    assert [(a.id, a.status) for a in page.follow_ups] == [
+        (from_check_in.id, ActionStatus.OPEN),
+        (done.id, ActionStatus.DONE),
+    ]
+    assert page.registry.get("who5").id == "who5"
