@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     if args.command == "demo-data":
-        from advisor_app.services.demo_data import DemoDataService
+        from advisor_app.devtools.demo import DemoDataGenerator
         from advisor_app.services.facade import open_services
 
         if args.relatives < 1 or args.sessions_per_relative < 0:
@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         services, _backup = open_services(url)
         actor = services.advisors.ensure(args.user or login_name())
         started = time.perf_counter()
-        summary = DemoDataService(services.db).generate(
+        summary = DemoDataGenerator(services.db).generate(
             actor,
             relatives=args.relatives,
             sessions_per_relative=args.sessions_per_relative,

@@ -26,10 +26,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
+from advisor_app.devtools.demo import TABLE_ORDER, DemoDataGenerator
 from advisor_app.domain.actor import Actor
 from advisor_app.persistence.database import sqlite_url
 from advisor_app.persistence.models import AdvisorySession, Case, CheckIn, Relative
-from advisor_app.services.demo_data import TABLE_ORDER, DemoDataService
 from advisor_app.services.facade import Services, open_services
 
 SEARCH_BUDGET_MS = 300.0
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         actor = services.advisors.ensure("benchmark", "Benchmark")
         if not args.skip_generate:
             started = time.perf_counter()
-            summary = DemoDataService(services.db).generate(
+            summary = DemoDataGenerator(services.db).generate(
                 actor,
                 relatives=args.relatives,
                 sessions_per_relative=args.sessions_per_relative,
