@@ -35,29 +35,59 @@ def test_import_contracts_are_kept() -> None:
     assert "0 broken" in run.stdout
 
 
-def test_the_contracts_catch_violations(tmp_path: Path) -> None:
-    """A copy of the package with three bad imports: each must break its contract."""
+def lint_imports_with(tmp_path: Path, bad_imports: dict[str, str]) -> str:
+    """lint-imports' report on a copy of the package with ``bad_imports`` (module path ->
+    import line) added; the run must fail."""
     shutil.copytree(
         ROOT / "advisor_app",
         tmp_path / "advisor_app",
         ignore=shutil.ignore_patterns("__pycache__", "_data"),
     )
     shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
-
-    def add(relative: str, line: str) -> None:
+    for relative, line in bad_imports.items():
         path = tmp_path / "advisor_app" / relative
         path.write_text(path.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
-
-    add("domain/text.py", "import PySide6.QtCore  # noqa")
-    add("ui/__init__.py", "import sqlalchemy  # noqa")
-    add("persistence/types.py", "import advisor_app.services.dto  # noqa")
     run = lint_imports(tmp_path)
     assert run.returncode != 0
-    out = run.stdout
+    return run.stdout
+
+
+def test_the_contracts_catch_violations(tmp_path: Path) -> None:
+    """A copy of the package with three bad imports: each must break its contract."""
+    out = lint_imports_with(
+        tmp_path,
+        {
+            "domain/text.py": "import PySide6.QtCore  # noqa",
+            "ui/__init__.py": "import sqlalchemy  # noqa",
+            "persistence/types.py": "import advisor_app.services.dto  # noqa",
+        },
+    )
     assert "Contracts: 1 kept, 3 broken." in out, out
     assert "The core never imports Qt BROKEN" in out
     assert "never to the ORM or SQLAlchemy BROKEN" in out
-    assert "Layers: ui > services > persistence > domain BROKEN" in out
+    assert "Layers: ui | devtools > services > persistence > domain BROKEN" in out
+
+
+@pytest.mark.parametrize(
+    "bad_imports",
+    [
+        {"services/audit.py": "import advisor_app.devtools.demo  # noqa"},
+        {"ui/__init__.py": "import advisor_app.devtools  # noqa"},
+        {"devtools/demo/bulk.py": "import advisor_app.ui  # noqa"},
+    ],
+    ids=["services", "ui", "devtools-to-ui"],
+)
+def test_nothing_of_the_program_imports_devtools(
+    tmp_path: Path, bad_imports: dict[str, str]
+) -> None:
+    out = lint_imports_with(tmp_path, bad_imports)
+    assert "Layers: ui | devtools > services > persistence > domain BROKEN" in out, out
+
+
+def test_devtools_never_imports_qt(tmp_path: Path) -> None:
+    out = lint_imports_with(tmp_path, {"devtools/demo/people.py": "import PySide6.QtCore  # noqa"})
+    assert "Contracts: 3 kept, 1 broken." in out, out
+    assert "The core never imports Qt BROKEN" in out
 
 
 def test_the_core_imports_with_qt_absent() -> None:
@@ -70,7 +100,7 @@ def test_the_core_imports_with_qt_absent() -> None:
             sys.modules[name] = None
         import advisor_app
         names = []
-        for package in ("domain", "persistence", "services"):
+        for package in ("domain", "persistence", "services", "devtools"):
             module = importlib.import_module(f"advisor_app.{package}")
             for info in pkgutil.walk_packages(module.__path__, f"advisor_app.{package}."):
                 importlib.import_module(info.name)

@@ -182,7 +182,8 @@ def test_delete_writes_one_delete_and_keeps_the_trail(services: Services, actor:
     before = audit_events(services.db)
     with new_events(services) as log:
         services.relatives.delete(actor, detail.id, detail.version)
-    assert log.summary == [(D, "relative")]
+    # The relative, and the citizen erased with their last relative (CPR and all).
+    assert log.summary == [(D, "relative"), (D, "citizen")]
     after = audit_events(services.db)
     assert [e.id for e in after[: len(before)]] == [e.id for e in before]
 

@@ -136,10 +136,18 @@ def test_every_shipped_instrument_can_be_scored(
 def test_bad_input_is_one_line_on_stderr_and_exit_code_2(
     capsys: pytest.CaptureFixture[str], argv: list[str], message: str, as_json: bool
 ) -> None:
-    code, out, err = run(capsys, "instrument", "score", *argv, *(["--json"] if as_json else []))
+    code, out, err = run(
+        capsys, "--lang", "en", "instrument", "score", *argv, *(["--json"] if as_json else [])
+    )
     assert code == 2
     assert out == ""
     assert err == f"advisor-app: error: {message}\n"
+
+
+def test_errors_speak_danish_unless_told_otherwise(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "instrument", "score", "who5", "--answers", "3,4,2,5,9")
+    assert (code, out) == (2, "")
+    assert err == "advisor-app: error: Svar 5 skal ligge mellem 0 og 5.\n"
 
 
 @pytest.mark.parametrize(
@@ -228,7 +236,16 @@ def test_the_installed_console_script_exits_2_on_bad_answers() -> None:
     if not CONSOLE_SCRIPT.exists():
         pytest.fail(f"advisor-app not installed beside {sys.executable} (pip install -e .)")
     done = subprocess.run(
-        [str(CONSOLE_SCRIPT), "instrument", "score", "who5", "--answers", "3,4,2,5,9"],
+        [
+            str(CONSOLE_SCRIPT),
+            "--lang",
+            "en",
+            "instrument",
+            "score",
+            "who5",
+            "--answers",
+            "3,4,2,5,9",
+        ],
         capture_output=True,
         text=True,
         timeout=60,

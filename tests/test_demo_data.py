@@ -1,6 +1,6 @@
 """The demo-data generator: counts, determinism, appending, valid CPR numbers, child
-relatives, Danish search, every detail loading, and referential integrity on SQLite; COPY and
-sequences on PostgreSQL; check-ins scored and prompted as CheckInService scores them, and
+relatives, Danish search, every detail loading, referential integrity and row tuples checked
+against the models on SQLite; COPY and sequences on PostgreSQL; check-ins scored and prompted as CheckInService scores them, and
 read back by its history and follow-up list, on both."""
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from factories import make_user
-from sqlalchemy import Row, func, inspect, select, text
+from sqlalchemy import Column, MetaData, Row, String, func, inspect, select, text
 from sqlalchemy.orm import selectinload
 
+from advisor_app.devtools.demo import TABLE_ORDER, DemoDataGenerator, DemoSummary
+from advisor_app.devtools.demo.bulk import COLUMNS, Rows, RowShapes, Values
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.contact import is_child
 from advisor_app.domain.cpr import parse_cpr
@@ -34,7 +36,6 @@ from advisor_app.persistence.models import (
     Consent,
     Relative,
 )
-from advisor_app.services.demo_data import COLUMNS, TABLE_ORDER, DemoDataService, DemoSummary
 from advisor_app.services.dto import ActionInput, CheckInInput, InstrumentAnswers, RelativeInput
 from advisor_app.services.facade import Services, open_services
 from advisor_app.services.instruments import CHILD_DEFAULT, OWN_LIFE, WHO5, shipped
@@ -70,7 +71,7 @@ def _generate(
     now: datetime | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    return DemoDataService(services.db).generate(
+    return DemoDataGenerator(services.db).generate(
         actor,
         relatives=relatives,
         sessions_per_relative=sessions_per_relative,
@@ -283,11 +284,59 @@ def test_integrity_foreign_keys_and_every_column_filled(open_db: Opener) -> None
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
-    for table in TABLE_ORDER:  # the row tuples fill every column the tables have
-        assert set(COLUMNS[table]) == set(Base.metadata.tables[table].c.keys()), table
     # Every table of the schema is generated, except the reference and bookkeeping ones.
     not_generated = {"advisor", "topic", "audit_event", "instrument_text", "alembic_version"}
     assert set(Base.metadata.tables) - not_generated == set(TABLE_ORDER)
+
+
+def test_row_tuples_out_of_step_with_the_models_are_refused(open_db: Opener) -> None:
+    """The column lists come from the models; a row tuple that no longer fits them (a column
+    added, removed or moved in a model) must stop the run, not land in the wrong columns."""
+    services, actor = open_db("x")
+    _generate(services, actor, relatives=5)
+    with services.db.begin() as session:
+        connection = session.connection()
+        stored = connection.exec_driver_sql(
+            f"SELECT {', '.join(COLUMNS['relative'])} FROM relative"
+        )
+        row = tuple(stored.first() or ())
+        values = Values(connection.dialect)
+    relative = Base.metadata.tables["relative"]
+    shapes = RowShapes({"relative": relative}, values)
+    shapes.check("relative", [row])  # what the generator wrote fits
+
+    def refused(shapes: RowShapes, batch: list[tuple[object, ...]], *words: str) -> None:
+        with pytest.raises(RuntimeError) as caught:
+            shapes.check("relative", batch)
+        for word in words:
+            assert word in str(caught.value)
+
+    changed = relative.to_metadata(MetaData())
+    changed.append_column(Column("nickname", String(40), nullable=False))
+    refused(RowShapes({"relative": changed}, values), [row], "15 columns", "nickname")
+    refused(shapes, [row, row[:-1]], "[13, 14]")  # any row of the batch, not only the first
+    name, birth_year = COLUMNS["relative"].index("name"), COLUMNS["relative"].index("birth_year")
+    moved = list(row)
+    moved[name], moved[birth_year] = 1960, "Anna Jensen"
+    refused(shapes, [tuple(moved)], "relative.name", "int")
+    emptied = list(row)
+    emptied[name] = None
+    refused(shapes, [tuple(emptied)], "relative.name", "NOT NULL")
+
+
+def test_a_run_whose_rows_do_not_fit_writes_nothing(
+    open_db: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services, actor = open_db("x")
+    add = Rows.add
+
+    def one_value_too_many(self: Rows, table: str, row: tuple[object, ...]) -> None:
+        add(self, table, (*row, "extra") if table == "consent" else row)
+
+    monkeypatch.setattr(Rows, "add", one_value_too_many)
+    with pytest.raises(RuntimeError, match="consent rows of"):
+        _generate(services, actor, relatives=20)
+    assert _count(services, "relative") == _count(services, "audit_event") == 0
 
 
 def test_values_read_back_as_the_orm_writes_them(open_db: Opener) -> None:

@@ -483,10 +483,15 @@ def test_delete_erases_the_relative_and_everything_only_theirs(
     counts = table_counts(services.db)
     assert counts["follow_up_action"] == 1  # Mette's
     # The audit trail stays, with the deletion as its last word about the relative.
-    assert len(events) == events_before + 1  # the delete (the failed get logs nothing)
+    # The delete, and the erasure of the citizen no one else cares for (the failed get
+    # logs nothing).
+    assert len(events) == events_before + 2
     assert len([e for e in events if e.relative_id == gone.id]) > 3
     last = [e for e in events if e.action is AuditAction.DELETE]
-    assert [(e.entity, e.entity_id) for e in last] == [("relative", gone.id)]
+    assert [(e.entity, e.entity_id) for e in last] == [
+        ("relative", gone.id),
+        ("citizen", own_citizen),
+    ]
     remaining = services.relatives.get(actor, stays.id)
     assert remaining.session_count == 1 and len(remaining.open_actions) == 1
 
