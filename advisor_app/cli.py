@@ -204,11 +204,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from advisor_app.ui.app import run_gui
 
         return run_gui(
-            url,
+            team_url(url, args.user),
             language=args.lang,
             screenshot=args.screenshot,
             screenshot_tab=SCREENSHOT_TABS.index(args.screenshot_tab),
             user=args.user,
+            password=os.environ.get(PASSWORD_ENV),
         )
     from advisor_app.domain.errors import AccessDeniedError, ServiceError
 
@@ -234,17 +235,9 @@ def _message(exc: Exception) -> str:
 def team_url(url: str, user: str | None) -> str:
     """On PostgreSQL each user connects as their own login: --user and $ADVISOR_PASSWORD go
     into the connection (never onto the command line, never into a log)."""
-    from sqlalchemy.engine import make_url
+    from advisor_app.services.facade import with_login
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
-        return url
-    if user and not parsed.username:
-        parsed = parsed.set(username=user)
-    password = os.environ.get(PASSWORD_ENV)
-    if password and parsed.password is None:
-        parsed = parsed.set(password=password)
-    return parsed.render_as_string(hide_password=False)
+    return with_login(url, user, os.environ.get(PASSWORD_ENV))
 
 
 def open_for_cli(url: str, user: str | None) -> Services:
@@ -268,8 +261,9 @@ def open_for_cli(url: str, user: str | None) -> Services:
 
 
 def _is_auth_failure(exc: Exception) -> bool:
-    text = str(getattr(exc, "orig", exc) or "")
-    return "password authentication failed" in text or "no password supplied" in text
+    from advisor_app.services.facade import server_refused_sign_in
+
+    return server_refused_sign_in(exc)
 
 
 def log_error(exc: Exception) -> None:
@@ -389,7 +383,7 @@ def users_command(services: Services, args: argparse.Namespace) -> int:
     elif args.users_command == "disable":
         print(f"disabled {accounts.disable(actor, args.name).username}")
     else:
-        view = accounts.set_password(actor, args.name, _new_password(services))
+        view = accounts.set_password(actor, args.name, _new_password(services) or "")
         print(f"password set for {view.username}")
     return 0
 

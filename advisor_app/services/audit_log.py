@@ -119,10 +119,17 @@ def _walk(session: Session) -> Iterator[tuple[ChainedEvent, str]]:
     rows = session.scalars(
         select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=5000)
     )
-    for row in rows:
-        yield as_chained(row), row.hash
-        session.expunge(row)
+    try:
+        for row in rows:
+            yield as_chained(row), row.hash
+            session.expunge(row)
+    finally:
+        rows.close()  # a server-side cursor on PostgreSQL when the walk stops at a break
 
 
 def verify_chain(session: Session, expect_head: str | None = None) -> Verdict:
-    return verify(_walk(session), expect_head)
+    walk = _walk(session)
+    try:
+        return verify(walk, expect_head)
+    finally:
+        walk.close()

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
+from advisor_app.domain.actor import Actor
 from advisor_app.domain.clock import Clock, SystemClock
+from advisor_app.domain.errors import N_, AccessDeniedError
 from advisor_app.persistence.database import Database
 from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
@@ -77,3 +81,40 @@ def open_services(
     if db.is_sqlite or behind:
         seed_reference_data(db)
     return Services.build(db, clock, hasher), backup
+
+
+def server_refused_sign_in(exc: BaseException) -> bool:
+    """Whether opening a team database failed because the server refused the login."""
+    text = str(getattr(exc, "orig", None) or exc)
+    return "password authentication failed" in text or "no password supplied" in text
+
+
+def with_login(url: str, username: str | None, password: str | None) -> str:
+    """A PostgreSQL URL with the user's own login and password (never shown, never logged);
+    any other URL unchanged."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return url
+    if username:
+        parsed = parsed.set(username=username)
+    if password is not None:
+        parsed = parsed.set(password=password)
+    return parsed.render_as_string(hide_password=False)
+
+
+def open_team_as(
+    url: str, username: str, password: str, *, hasher: PasswordHasher | None = None
+) -> tuple[Services, Actor]:
+    """Connect to a team database as the user's own login and sign in: the server checks
+    the password. A refusal is an AccessDeniedError the sign-in dialog shows."""
+    try:
+        services, _backup = open_services(with_login(url, username, password), hasher=hasher)
+    except OperationalError as exc:
+        if server_refused_sign_in(exc):
+            raise AccessDeniedError(N_("Wrong user name or password.")) from None
+        raise
+    try:
+        return services, services.accounts.sign_in(username, None)
+    except BaseException:
+        services.db.dispose()
+        raise

@@ -13,14 +13,40 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from advisor_app import i18n
+from advisor_app.domain.actor import Actor
+from advisor_app.domain.enums import Role
 from advisor_app.domain.errors import ServiceError
+from advisor_app.i18n import N_
 from advisor_app.locations import resources_dir
-from advisor_app.services.facade import Services, open_services
+from advisor_app.services.facade import (
+    Services,
+    open_services,
+    open_team_as,
+    server_refused_sign_in,
+)
+from advisor_app.ui.idle_lock import DEFAULT_MINUTES as DEFAULT_IDLE_MINUTES
+from advisor_app.ui.idle_lock import SETTING as IDLE_SETTING
+from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.main_window import MainWindow
-from advisor_app.ui.task_runner import log_bug
+from advisor_app.ui.role_windows import AdminWindow, AnyWindow, AuditorWindow
+from advisor_app.ui.sign_in import FirstAdminDialog, SignInDialog
+from advisor_app.ui.task_runner import TaskRunner, log_bug
+
+PRODUCT_NAME = N_("Relatives' advisor")
+LAST_USER_SETTING = "last_user"
+
+
+def login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return ""
+
 
 log = logging.getLogger(__name__)
 
@@ -61,32 +87,82 @@ def choose_language(requested: str | None) -> str:
 
 
 class Session:
-    """Keeps the main window, and rebuilds it when the language changes."""
+    """The signed-in user's time in the program: their window (rebuilt when the language
+    changes) and the idle lock."""
 
-    def __init__(self, services: Services, user: str) -> None:
+    def __init__(self, services: Services, actor: Actor, runner: TaskRunner | None = None) -> None:
         self.services = services
-        self.actor = services.advisors.ensure(user)
-        self.window: MainWindow | None = None
+        self.actor = actor
+        self.runner = runner or TaskRunner()
+        self.window: AnyWindow | None = None
+        minutes = int(QSettings().value(IDLE_SETTING, DEFAULT_IDLE_MINUTES))  # type: ignore[call-overload]
+        self.idle_lock = IdleLock(
+            self.runner,
+            lambda password: services.accounts.confirm_password(actor, password),
+            actor.display_name or actor.username,
+            minutes,
+        )
+        self.idle_lock.quit_requested.connect(self._on_idle_lock_quit_requested)
 
-    def show(self) -> MainWindow:
-        window = MainWindow(self.services, self.actor)
+    def show(self) -> AnyWindow:
+        window = window_for(self.services, self.actor, self.runner, self.idle_lock)
         window.language_change_requested.connect(self._on_language_change_requested)
         window.show()
         self.window = window
         return window
 
+    def _on_idle_lock_quit_requested(self) -> None:
+        self.idle_lock.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
     def _on_language_change_requested(self, code: str) -> None:
         old = self.window
-        selected = old.current_relative_id() if old else None
+        selected = old.current_relative_id() if isinstance(old, MainWindow) else None
         i18n.set_language(code)
         new = self.show()
         if old is not None:
             new.setGeometry(old.geometry())
-            old.runner.wait_idle()
+            self.runner.wait_idle()
             old.deleteLater()
             old.hide()
-        if selected is not None:
+        if selected is not None and isinstance(new, MainWindow):
             new._pending_select = selected
+
+
+class NoWindowForRole(ServiceError):
+    """A role with nothing to show in the window (yet): said at sign-in, not as a bug."""
+
+
+def window_for(
+    services: Services, actor: Actor, runner: TaskRunner, idle_lock: IdleLock
+) -> AnyWindow:
+    """Each role its own window: case work for an advisor, users and settings for an
+    admin, the access log for an auditor. A manager sees statistics only, and this version
+    has none: the sign-in says so instead of opening an empty window."""
+    if actor.role is Role.ADVISOR:
+        return MainWindow(services, actor, runner, idle_lock=idle_lock)
+    if actor.role is Role.ADMIN:
+        return AdminWindow(services, actor, runner, idle_lock)
+    if actor.role is Role.AUDITOR:
+        return AuditorWindow(services, actor, runner, idle_lock)
+    raise NoWindowForRole(
+        N_("The manager role sees statistics only, and this version has no statistics yet.")
+    )
+
+
+def sign_in_interactively(services: Services, runner: TaskRunner, user: str | None) -> Actor | None:
+    """The first administrator on a database without users, else the sign-in dialog."""
+    if not services.accounts.has_users():
+        first = FirstAdminDialog(runner, services.accounts.create_first_admin, user or login_name())
+        return first.actor if first.exec() == QDialog.DialogCode.Accepted else None
+    remembered = str(QSettings().value(LAST_USER_SETTING, "") or "")
+    dialog = SignInDialog(runner, services.accounts.sign_in, user or remembered)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
+        return None
+    QSettings().setValue(LAST_USER_SETTING, dialog.actor.username)
+    return dialog.actor
 
 
 WELLBEING_TAB = 3
@@ -108,9 +184,45 @@ def take_screenshot(window: MainWindow, target: Path, tab: int = 0) -> None:
         window.page.sessions_view.selectRow(0)
     window.page.tabs.setCurrentIndex(tab)
     QApplication.processEvents()
+    save_window(window, target)
+
+
+def save_window(window: QWidget, target: Path) -> None:
+    window.runner.wait_idle() if isinstance(window, MainWindow) else None
+    QApplication.processEvents()
     target.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(target)):
         raise OSError("could not write the screenshot")
+
+
+def _cannot_open(exc: Exception, screenshot: Path | None) -> int:
+    log_bug(exc)
+    message = i18n._("The database could not be opened ({kind}). Check the --db address.").format(
+        kind=type(exc).__name__
+    )
+    if screenshot is None:
+        QMessageBox(QMessageBox.Icon.Critical, i18n._(PRODUCT_NAME), message).exec()
+    else:
+        print(f"advisor-app: {message}", file=sys.stderr)
+    return 2
+
+
+def sign_in_to_team(
+    url: str, runner: TaskRunner, user: str | None
+) -> tuple[Services, Actor] | None:
+    opened: list[Services] = []
+
+    def connect(name: str, password: str) -> Actor:
+        services, actor = open_team_as(url, name, password)
+        opened.append(services)
+        return actor
+
+    dialog = SignInDialog(runner, connect, user or login_name())
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None or not opened:
+        for services in opened:
+            services.db.dispose()
+        return None
+    return opened[-1], dialog.actor
 
 
 def run_gui(
@@ -118,42 +230,72 @@ def run_gui(
     *,
     language: str | None,
     screenshot: Path | None,
-    user: str,
+    user: str | None,
     screenshot_tab: int = 0,
+    password: str | None = None,
 ) -> int:
+    """Exit codes as the command line's: 0 done, 2 the database cannot be opened, 3 sign-in
+    refused. ``--screenshot`` signs in with ``user`` and ``password`` (no dialog)."""
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
     i18n.set_language(choose_language(language))
+    runner = TaskRunner()
+    team_actor: Actor | None = None
     try:
         services, backup = open_services(url)
     except Exception as exc:  # shown to the user; logged without the message (may hold a URL)
-        log_bug(exc)
-        box = QMessageBox(
-            QMessageBox.Icon.Critical,
-            "advisor_app",
-            i18n._("The database could not be opened ({kind}). Check the --db address.").format(
-                kind=type(exc).__name__
-            ),
-        )
-        if screenshot is None:
-            box.exec()
-        return 1
+        if server_refused_sign_in(exc) and screenshot is None:
+            # A team database whose server wants the password: the sign-in dialog asks it
+            # and connects as the user's own login.
+            team = sign_in_to_team(url, runner, user)
+            if team is None:
+                return 0
+            (services, team_actor), backup = team, None
+        else:
+            return _cannot_open(exc, screenshot)
     if backup is not None:
         log.info("database upgraded; backup copy written next to it")
     try:
-        session = Session(services, user)
+        if team_actor is not None:
+            actor = team_actor
+        elif screenshot is not None or (user and password is not None):
+            actor = services.accounts.sign_in(user or login_name(), password)
+        else:
+            found = sign_in_interactively(services, runner, user)
+            if found is None:
+                services.db.dispose()
+                return 0
+            actor = found
     except ServiceError as error:
-        print(error.message, file=sys.stderr)
-        return 1
-    window = session.show()
+        print(f"advisor-app: {error.translated(i18n._)}", file=sys.stderr)
+        services.db.dispose()
+        return 3
+    session = Session(services, actor, runner)
+    try:
+        window = session.show()
+    except NoWindowForRole as error:
+        session.idle_lock.stop()
+        services.db.dispose()
+        message = error.translated(i18n._)
+        if screenshot is None:
+            QMessageBox(QMessageBox.Icon.Information, i18n._(PRODUCT_NAME), message).exec()
+        print(f"advisor-app: {message}", file=sys.stderr)
+        return 3
     if screenshot is not None:
-        take_screenshot(window, screenshot, screenshot_tab)
+        if isinstance(window, MainWindow):
+            take_screenshot(window, screenshot, screenshot_tab)
+        else:
+            save_window(window, screenshot)
+        session.idle_lock.stop()
         window.close()
         services.db.dispose()
         print(f"screenshot: {screenshot}")
         return 0
-    QTimer.singleShot(0, window.search.setFocus)
+    if isinstance(window, MainWindow):
+        QTimer.singleShot(0, window.search.setFocus)
     code = app.exec()
+    session.idle_lock.stop()
+    runner.wait_idle()
     services.db.dispose()
     return int(code)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -24,11 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor_app import __version__
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.errors import N_, ServiceError, ValidationError
 from advisor_app.domain.instruments import Instrument
-from advisor_app.i18n import LANGUAGES, _, current_language, ngettext
+from advisor_app.i18n import _, current_language, ngettext
 from advisor_app.services.check_ins import DEFAULT_PERIOD_DAYS, DUE_LIST_LIMIT
 from advisor_app.services.dto import (
     ActionView,
@@ -38,29 +37,38 @@ from advisor_app.services.dto import (
     TopicView,
 )
 from advisor_app.services.facade import Services
+from advisor_app.ui.account_menu import PRODUCT, AccountMenus
+from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.relative_page import RelativePage
 from advisor_app.ui.table_models import ActionsModel, CheckInDueModel, RelativesModel
 from advisor_app.ui.task_runner import TaskRunner
 from advisor_app.ui.views import selected_row, table_view
 
 SEARCH_DELAY_MS = 200
-LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 
 
 class MainWindow(QMainWindow):
     search_finished = Signal(object)  # SearchResult
     language_change_requested = Signal(str)
 
-    def __init__(self, services: Services, actor: Actor, runner: TaskRunner | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        runner: TaskRunner | None = None,
+        *,
+        idle_lock: IdleLock | None = None,
+    ) -> None:
         super().__init__()
         self.services = services
         self.actor = actor
         self.runner = runner or TaskRunner(self)
+        self._idle_lock = idle_lock
         self.topics: tuple[TopicView, ...] = ()
         self._search_seq = 0
         self._pending_select: int | None = None
         self.setObjectName("main_window")
-        self.setWindowTitle("advisor_app")  # never a name or CPR in the title
+        self.setWindowTitle(_(PRODUCT))  # never a name or CPR in the title
 
         # -- relatives list
         self.search = QLineEdit()
@@ -192,16 +200,21 @@ class MainWindow(QMainWindow):
         self.runner.failed.connect(self._on_runner_failed)
 
         self.resize(1280, 800)
-        self.runner.submit(services.reference.topics, self._on_topics_loaded, owner=self)
+        self.runner.submit(
+            lambda: services.reference.topics(actor), self._on_topics_loaded, owner=self
+        )
         self.run_search()
 
     # ---- menus and shortcuts -----------------------------------------------------------
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(_("&File"))
-        quit_action = file_menu.addAction(_("&Quit"))
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-
+        self.account_menus = AccountMenus(
+            self,
+            self.services,
+            self.actor,
+            self.runner,
+            self._idle_lock,
+            self.language_change_requested.emit,
+        )
         relative_menu = self.menuBar().addMenu(_("&Relative"))
         self.new_relative_action = relative_menu.addAction(_("&New relative…"))
         self.new_relative_action.setShortcut(QKeySequence("Ctrl+N"))
@@ -219,45 +232,14 @@ class MainWindow(QMainWindow):
         find_action.setShortcut(QKeySequence.StandardKey.Find)
         find_action.triggered.connect(self._on_find_triggered)
 
-        settings_menu = self.menuBar().addMenu(_("Se&ttings"))
-        language_menu = settings_menu.addMenu(_("&Language"))
-        group = QActionGroup(self)
-        for code in LANGUAGES:
-            action = QAction(LANGUAGE_NAMES[code], self, checkable=True)
-            action.setChecked(code == current_language())
-            action.setData(code)
-            group.addAction(action)
-            language_menu.addAction(action)
-        group.triggered.connect(self._on_language_triggered)
-        load_text = settings_menu.addAction(_("Load licensed instrument &text…"))
+        load_text = self.account_menus.settings_menu.addAction(_("Load licensed instrument &text…"))
         load_text.triggered.connect(self._on_load_text_triggered)
-
-        help_menu = self.menuBar().addMenu(_("&Help"))
-        about = help_menu.addAction(_("&About advisor_app"))
-        about.triggered.connect(self._on_about_triggered)
+        self.account_menus.finish()
 
     def _on_find_triggered(self) -> None:
         self.tabs.setCurrentIndex(0)
         self.search.setFocus()
         self.search.selectAll()
-
-    def _on_language_triggered(self, action: QAction) -> None:
-        code = str(action.data())
-        if code != current_language():
-            QSettings().setValue("language", code)
-            self.language_change_requested.emit(code)
-
-    def _on_about_triggered(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            _("About advisor_app"),
-            _("advisor_app {version}: the relatives' advisor's program.").format(
-                version=__version__
-            ),
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.open()
 
     # ---- search ------------------------------------------------------------------------
     def _on_search_text_changed(self, _text: str) -> None:

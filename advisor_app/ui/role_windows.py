@@ -1,0 +1,130 @@
+"""The windows of the roles that do no case work: the administrator's (users, licensed
+instrument texts, the access log's check) and the auditor's (the access log). Neither shows
+anything of a relative's case; the services would refuse it anyway."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+from advisor_app.domain.actor import Actor
+from advisor_app.domain.audit_chain import Verdict
+from advisor_app.domain.errors import N_, ServiceError, ValidationError
+from advisor_app.domain.instruments import Instrument
+from advisor_app.i18n import _, current_language
+from advisor_app.services.facade import Services
+from advisor_app.ui.account_menu import PRODUCT, AccountMenus
+from advisor_app.ui.audit_page import AuditPage
+from advisor_app.ui.idle_lock import IdleLock
+from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.task_runner import TaskRunner
+from advisor_app.ui.users_page import UsersPage
+
+
+class RoleWindow(QMainWindow):
+    language_change_requested = Signal(str)
+
+    def __init__(
+        self, services: Services, actor: Actor, runner: TaskRunner, idle_lock: IdleLock | None
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.actor = actor
+        self.runner = runner
+        self.setWindowTitle(_(PRODUCT))
+        self.account_menus = AccountMenus(
+            self, services, actor, runner, idle_lock, self.language_change_requested.emit
+        )
+        self.resize(1100, 720)
+
+    def _show_error(self, error: ServiceError) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _(PRODUCT),
+            error.translated(_),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("error_box")
+        box.open()
+
+
+class AdminWindow(RoleWindow):
+    def __init__(
+        self, services: Services, actor: Actor, runner: TaskRunner, idle_lock: IdleLock | None
+    ) -> None:
+        super().__init__(services, actor, runner, idle_lock)
+        self.setObjectName("admin_window")
+        self.users_page = UsersPage(services, runner, actor)
+        self.setCentralWidget(self.users_page)
+        log_menu = self.menuBar().addMenu(_("Access &log"))
+        self.verify_action = log_menu.addAction(_("&Verify the access log"))
+        self.verify_action.triggered.connect(self._on_verify_action_triggered)
+        load_text = self.account_menus.settings_menu.addAction(_("Load licensed instrument &text…"))
+        load_text.triggered.connect(self._on_load_text_triggered)
+        self.account_menus.finish()
+        self.verdict_box: QMessageBox | None = None
+
+    def _on_verify_action_triggered(self) -> None:
+        services, actor = self.services, self.actor
+        self.runner.submit(
+            lambda: services.audit.verify(actor), self._on_verified, self._show_error, owner=self
+        )
+
+    def _on_verified(self, verdict: Verdict) -> None:
+        if verdict.ok:
+            icon = QMessageBox.Icon.Information
+            text = _("The access log is whole: {count} events. Head: {head}").format(
+                count=verdict.count, head=verdict.head
+            )
+        else:
+            icon = QMessageBox.Icon.Critical
+            text = _(verdict.reason or "").format(id=verdict.broken_id)
+        box = QMessageBox(icon, _("Access log"), text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("verdict_box")
+        self.verdict_box = box
+        box.open()
+
+    def _on_load_text_triggered(self) -> None:
+        dialog = QFileDialog(self, _("Load licensed instrument text"))
+        dialog.setObjectName("load_text_dialog")
+        dialog.setNameFilter(_("Instrument text (*.json)"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.load_instrument_text)
+        dialog.open()
+
+    def load_instrument_text(self, path: str) -> None:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError:
+            self._show_error(ValidationError(N_("The file could not be read.")))
+            return
+        services, actor = self.services, self.actor
+        self.runner.submit(
+            lambda: services.check_ins.load_instrument_text(actor, raw),
+            self._on_instrument_text_loaded,
+            self._show_error,
+            owner=self,
+        )
+
+    def _on_instrument_text_loaded(self, instrument: Instrument) -> None:
+        self.statusBar().showMessage(
+            _("The text of {name} is loaded.").format(name=instrument.name_in(current_language())),
+            8000,
+        )
+
+
+class AuditorWindow(RoleWindow):
+    def __init__(
+        self, services: Services, actor: Actor, runner: TaskRunner, idle_lock: IdleLock | None
+    ) -> None:
+        super().__init__(services, actor, runner, idle_lock)
+        self.setObjectName("auditor_window")
+        self.audit_page = AuditPage(services, runner, actor)
+        self.setCentralWidget(self.audit_page)
+        self.account_menus.finish()
+
+
+AnyWindow = MainWindow | AdminWindow | AuditorWindow
