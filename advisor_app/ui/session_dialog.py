@@ -191,9 +191,10 @@ class SessionDialog(QDialog):
             self.others.setPlaceholderText(
                 _("e.g. daughter, home care nurse (separate with commas)")
             )
-            add_row(participants_form, _("&Others present"), self.others, "participants")
         else:
             participants_box.hide()
+        # In the hidden box when anonymous: a widget without a parent would outlive the dialog.
+        add_row(participants_form, _("&Others present"), self.others, "participants")
 
         # -- notes
         self.notes = QPlainTextEdit()

@@ -68,3 +68,24 @@ def isolated_settings(qapp, tmp_path: Path) -> Iterator[None]:  # type: ignore[n
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
     )
     yield
+
+
+@pytest.fixture(autouse=True)
+def no_widget_outlives_the_test(qapp):  # type: ignore[no-untyped-def]
+    """After pytest-qt has closed the test's widgets (and deleteLater() them) and the runner is
+    idle, delete them now rather than in some later test's event loop, and fail if a window
+    is still there. A widget left only to Python (no parent, kept by an attribute or a
+    reference cycle) is deleted when its last reference goes or the garbage collector gets
+    to it, on whatever thread that happens, the task runner's worker included; a widget
+    deleted off the UI thread crashes Qt. Runs last: autouse fixtures are set up first, so
+    they are torn down last."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    left = [
+        f"{type(w).__name__}({w.objectName() or getattr(w, 'title', w.windowTitle)()!r})"
+        for w in QApplication.topLevelWidgets()
+    ]
+    assert not left, f"widgets outlive the test: {left}"
