@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtCore import QDate, QDateTime, QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -59,6 +59,16 @@ def to_qdate(value: date) -> QDate:
 
 def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
+
+
+def to_qdatetime(value: datetime) -> QDateTime:
+    """An aware datetime as the local time a QDateTimeEdit shows."""
+    return QDateTime.fromMSecsSinceEpoch(round(value.timestamp() * 1000))
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    """The instant a QDateTimeEdit shows (local time), as an aware UTC datetime."""
+    return datetime.fromtimestamp(value.toMSecsSinceEpoch() / 1000, UTC)
 
 
 def date_edit(value: date | None = None) -> QDateEdit:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTableView,
     QTabWidget,
     QTextBrowser,
     QTreeView,
@@ -349,7 +350,8 @@ class RelativePage(QWidget):
         self.chart: WellbeingChart | None = None
         self.chart_holder = QWidget()
         self.chart_holder.setMinimumHeight(220)
-        QVBoxLayout(self.chart_holder).setContentsMargins(0, 0, 0, 0)
+        self.chart_layout = QVBoxLayout(self.chart_holder)
+        self.chart_layout.setContentsMargins(0, 0, 0, 0)
         self.check_ins_model = CheckInsModel(self)
         self.check_ins_view = table_view(self.check_ins_model, "check_ins", _("Check-ins"))
         self.check_in_text = QTextBrowser()
@@ -539,7 +541,7 @@ class RelativePage(QWidget):
             from advisor_app.ui.wellbeing_chart import WellbeingChart
 
             self.chart = WellbeingChart()
-            self.chart_holder.layout().addWidget(self.chart)
+            self.chart_layout.addWidget(self.chart)
             self._draw_chart()
 
     def _draw_chart(self) -> None:
@@ -720,8 +722,8 @@ class RelativePage(QWidget):
     def _on_done_button_clicked(self) -> None:
         self._set_status(self.open_actions_view, ActionStatus.DONE)
 
-    def _set_status(self, view: object, status: ActionStatus) -> None:
-        action = selected_row(view)  # type: ignore[arg-type]
+    def _set_status(self, view: QTableView, status: ActionStatus) -> None:
+        action = selected_row(view)
         if not isinstance(action, ActionView) or action.status is status:
             return
         services, actor = self._services, self._actor

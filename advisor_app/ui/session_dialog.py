@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
@@ -59,8 +59,10 @@ from advisor_app.ui.forms import (
     date_edit,
     enum_combo,
     from_qdate,
+    from_qdatetime,
     is_bare_return,
     is_ctrl_return,
+    to_qdatetime,
 )
 from advisor_app.ui.task_runner import TaskRunner
 
@@ -116,7 +118,7 @@ class SessionDialog(QDialog):
         self.clock = QLabel(_elapsed_text(0))
         self.clock.setObjectName("clock")
         self.clock.setAccessibleName(_("Time since the session began"))
-        self.started = QDateTimeEdit(QDateTime(self._opened_at.astimezone()))
+        self.started = QDateTimeEdit(to_qdatetime(self._opened_at))
         self.started.setDisplayFormat("dd.MM.yyyy HH:mm")
         self.started.setCalendarPopup(True)
         self.duration = QSpinBox()
@@ -375,11 +377,9 @@ class SessionDialog(QDialog):
             for part in self.others.text().split(",")
             if part.strip()
         )
-        started = self.started.dateTime().toPython()
-        started_at = started.astimezone() if started.tzinfo is None else started
         return SessionInput(
             relative_id=None if self._relative is None else self._relative.id,
-            started_at=started_at.astimezone(UTC),
+            started_at=from_qdatetime(self.started.dateTime()),
             duration_minutes=self.duration.value(),
             form=SessionForm(self.form.currentData()),
             topic_ids=tuple(t.id for t in self.chosen_topics()),

@@ -136,4 +136,8 @@ class WellbeingChart(QWidget):
         return [(float(p.pos().x()), float(p.pos().y())) for p in self.changes.points()]
 
     def band_regions(self) -> list[tuple[float, float]]:
-        return [tuple(map(float, r.getRegion())) for r in self._bands]  # type: ignore[misc]
+        regions = []
+        for band in self._bands:
+            low, high = band.getRegion()
+            regions.append((float(low), float(high)))
+        return regions
