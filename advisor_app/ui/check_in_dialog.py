@@ -44,6 +44,7 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.ui.forms import (
     ErrorBanner,
+    SaveGuard,
     add_row,
     ask_to_discard,
     date_edit,
@@ -88,7 +89,6 @@ class CheckInDialog(QDialog):
         self._actor = actor
         self._relative = relative
         self._choice = choice
-        self._saving = False
         #: The saved check-in with its prompts (not ``result``: that is QDialog's method).
         self.saved_result: CheckInResult | None = None
         self.relative_view = False
@@ -200,6 +200,7 @@ class CheckInDialog(QDialog):
         layout.addWidget(self.thanks, 1)
         layout.addWidget(self.result_box)
         layout.addWidget(self.buttons)
+        self._guard = SaveGuard(self, self.save_button, self.cancel_button, keep=[self.banner])
 
         self.instrument_combo.currentIndexChanged.connect(self._on_instrument_combo_changed)
         self.relative_view_button.clicked.connect(self.toggle_relative_view)
@@ -350,8 +351,12 @@ class CheckInDialog(QDialog):
             taken_at=from_qdatetime(self.taken_at.dateTime()),
         )
 
+    @property
+    def saving(self) -> bool:
+        return self._guard.saving
+
     def save(self) -> None:
-        if self._saving or self.saved_result is not None:
+        if self._guard.saving or self.saved_result is not None:
             return
         self.banner.clear()
         try:
@@ -359,27 +364,19 @@ class CheckInDialog(QDialog):
         except ValidationError as error:
             self.banner.show_error(error, {})
             return
-        self._set_saving(True)
         services, actor = self._services, self._actor
-        self._runner.submit(
+        self._guard.submit(
+            self._runner,
             lambda: services.check_ins.record(actor, data),
             self._on_saved,
             self._on_error,
-            owner=self,
-            on_bug=self._on_save_bug,
         )
-
-    def _set_saving(self, saving: bool) -> None:
-        """While a save is under way nothing may change what is being saved, nor cancel it."""
-        self._saving = saving
-        self.save_button.setEnabled(not saving)
-        self.cancel_button.setEnabled(not saving)
-        self.advisor_panel.setEnabled(not saving and self.saved_result is None)
-        self.questions.setEnabled(not saving and self.saved_result is None)
 
     def _on_saved(self, result: CheckInResult) -> None:
         self.saved_result = result
-        self._set_saving(False)
+        # What was saved stays as it was: the answers and the advisor's choices are done.
+        self.advisor_panel.setEnabled(False)
+        self.questions.setEnabled(False)
         self.save_button.hide()
         self.cancel_button.setText(_("Close"))
         self._show_result(result)
@@ -452,13 +449,9 @@ class CheckInDialog(QDialog):
         self.banner.show_error(error, {})
 
     def _on_error(self, error: ServiceError) -> None:
-        self._set_saving(False)
         self.banner.show_error(
             error, {"taken_at": self.taken_at, "instrument": self.instrument_combo}
         )
-
-    def _on_save_bug(self) -> None:
-        self._set_saving(False)
 
     # ---- closing -----------------------------------------------------------------------
     def has_unsaved_answers(self) -> bool:
@@ -468,6 +461,8 @@ class CheckInDialog(QDialog):
         return any(f.has_content() for f in forms)
 
     def reject(self) -> None:
+        if self._guard.saving:  # Escape or the close button while the save runs
+            return
         if self.relative_view:
             self.set_relative_view(False)
             return

@@ -54,6 +54,7 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.ui.forms import (
     ErrorBanner,
+    SaveGuard,
     add_row,
     ask_to_discard,
     date_edit,
@@ -98,7 +99,6 @@ class SessionDialog(QDialog):
         self._relative = relative
         self._opened_at = opened_at or datetime.now(UTC)
         self._duration_touched = False
-        self._saving = False
         self.anonymous = relative is None
         self.setObjectName("session_dialog")
         self.setWindowTitle(_("Anonymous session") if self.anonymous else _("New session"))
@@ -248,7 +248,8 @@ class SessionDialog(QDialog):
         self.save_button.setText(_("Save session"))
         self.save_button.setObjectName("save_session")
         self.save_button.setToolTip(_("Ctrl+Return"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setText(_("Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
@@ -267,6 +268,7 @@ class SessionDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
+        self._guard = SaveGuard(self, self.save_button, self.cancel_button, keep=[self.banner])
 
         self.duration.valueChanged.connect(self._on_duration_value_changed)
         self._timer = QTimer(self)
@@ -389,31 +391,29 @@ class SessionDialog(QDialog):
             actions=tuple(self.agreed_actions()),
         )
 
+    @property
+    def saving(self) -> bool:
+        return self._guard.saving
+
     def save(self) -> None:
-        if self._saving:
+        if self._guard.saving:
             return
         self.banner.clear()
         data = self.request()
-        self._saving = True
-        self.save_button.setEnabled(False)
         services, actor = self._services, self._actor
-        self._runner.submit(
+        self._guard.submit(
+            self._runner,
             lambda: services.sessions.record(actor, data),
             self._on_saved,
             self._on_error,
-            owner=self,
-            on_bug=self._on_save_bug,
         )
 
     def _on_saved(self, session: object) -> None:
-        self._saving = False
         self._timer.stop()
         self.session_saved.emit(session)
         super().accept()
 
     def _on_error(self, error: ServiceError) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
         fields = {
             "duration": self.duration,
             "started_at": self.started,
@@ -424,10 +424,6 @@ class SessionDialog(QDialog):
         }
         self.banner.show_error(error, fields)
 
-    def _on_save_bug(self) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-
     def has_content(self) -> bool:
         return bool(
             self.notes.toPlainText().strip()
@@ -437,7 +433,10 @@ class SessionDialog(QDialog):
         )
 
     def reject(self) -> None:
-        """Escape or Cancel: ask before throwing away what was typed during the meeting."""
+        """Escape or Cancel: ask before throwing away what was typed during the meeting;
+        nothing while a save runs."""
+        if self._guard.saving:
+            return
         if not self.has_content():
             self._timer.stop()
             super().reject()
