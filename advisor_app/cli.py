@@ -324,6 +324,7 @@ def db_command(args: argparse.Namespace, url: str) -> int:
     from advisor_app.persistence.database import Database
     from advisor_app.services.reference import seed_reference_data
 
+    db: Database | None = None
     try:
         db = Database(team_url(url, args.user))
         if args.db_command == "upgrade":
@@ -352,6 +353,9 @@ def db_command(args: argparse.Namespace, url: str) -> int:
                 kind=type(exc).__name__
             )
         ) from None
+    finally:
+        if db is not None:
+            db.dispose()
 
 
 def users_command(services: Services, args: argparse.Namespace) -> int:

@@ -300,4 +300,6 @@ def test_an_advisor_may_not_verify(
     monkeypatch.setenv("ADVISOR_PASSWORD", PASSWORD)
     assert main(["--db", sqlite_url, "--user", "anna", "audit", "verify"]) == 3
     err = capsys.readouterr().err
-    assert err == "advisor-app: Kun en revisor eller en administrator kan kontrollere adgangsloggen.\n"
+    assert (
+        err == "advisor-app: Kun en revisor eller en administrator kan kontrollere adgangsloggen.\n"
+    )

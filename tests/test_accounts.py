@@ -38,7 +38,11 @@ def last_id(services: Services) -> int:
 def test_the_first_administrator_is_made_once_and_signed_in(workstation: Services) -> None:
     assert not workstation.accounts.has_users()
     admin = workstation.accounts.create_first_admin("Anne", "Anne Admin", PASSWORD)
-    assert (admin.username, admin.role, admin.purpose) == ("anne", Role.ADMIN, Purpose.ADMINISTRATION)
+    assert (admin.username, admin.role, admin.purpose) == (
+        "anne",
+        Role.ADMIN,
+        Purpose.ADMINISTRATION,
+    )
     assert workstation.accounts.has_users()
     with pytest.raises(AccessDeniedError):
         workstation.accounts.create_first_admin("bo", "Bo", PASSWORD)
@@ -173,7 +177,12 @@ def test_users_from_the_command_line(
     # From now on: signed in, as an administrator.
     monkeypatch.setenv("ADVISOR_PASSWORD", PASSWORD)
     signed = [*db, "--user", "anne"]
-    assert cli(capsys, *signed, "users", "add", "bo", "--role", "advisor", "--display-name", "Bo Berg")[0] == 0
+    assert (
+        cli(
+            capsys, *signed, "users", "add", "bo", "--role", "advisor", "--display-name", "Bo Berg"
+        )[0]
+        == 0
+    )
     assert cli(capsys, *signed, "users", "add", "rikke", "--role", "auditor")[0] == 0
     code, out, _err = cli(capsys, *signed, "users", "list")
     assert code == 0
@@ -211,15 +220,22 @@ def test_no_password_and_no_terminal_is_a_refusal_not_a_hang(
     assert cli(capsys, "--db", sqlite_url, "users", "add", "anne", "--role", "admin")[0] == 0
     monkeypatch.delenv("ADVISOR_PASSWORD", raising=False)
     monkeypatch.setattr("sys.stdin", None)
-    code, _out, err = cli(capsys, "--db", sqlite_url, "--lang", "en", "--user", "anne", "users", "list")
-    assert (code, err) == (3, "advisor-app: No password: set ADVISOR_PASSWORD or run from a terminal.\n")
+    code, _out, err = cli(
+        capsys, "--db", sqlite_url, "--lang", "en", "--user", "anne", "users", "list"
+    )
+    assert (code, err) == (
+        3,
+        "advisor-app: No password: set ADVISOR_PASSWORD or run from a terminal.\n",
+    )
 
 
 def test_demo_data_makes_a_user_of_every_role(
     sqlite_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ADVISOR_DEMO_PASSWORD", PASSWORD)
-    code, _out, _err = cli(capsys, "--db", sqlite_url, "demo-data", "--relatives", "5", "--seed", "2")
+    code, _out, _err = cli(
+        capsys, "--db", sqlite_url, "demo-data", "--relatives", "5", "--seed", "2"
+    )
     assert code == 0
     services, _ = open_services(sqlite_url)
     try:
@@ -231,8 +247,11 @@ def test_demo_data_makes_a_user_of_every_role(
         ):
             assert services.accounts.sign_in(name, PASSWORD).role is role
         advisor = services.accounts.sign_in("demo-advisor", PASSWORD)
-        sessions = services.sessions.open_actions(advisor)
-        assert sessions  # the demo's follow-ups are the demo advisor's work
+        found = services.relatives.search(advisor, "")
+        assert found.total == 5
+        pages = [services.relatives.page(advisor, row.id) for row in found.rows]
+        # The demo's sessions are the demo advisor's, by name (never a login like "root").
+        assert {s.advisor_name for p in pages for s in p.sessions} == {"Mette Kjær"}
     finally:
         services.db.dispose()
     # A second run on a database with users needs an administrator's sign-in.

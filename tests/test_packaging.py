@@ -71,6 +71,7 @@ def test_installed_wheel_upgrades_and_fills_a_new_database_outside_the_checkout(
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "ADVISOR_APP_DB")}
     env["QT_QPA_PLATFORM"] = "offscreen"
+    env["ADVISOR_DEMO_PASSWORD"] = env["ADVISOR_PASSWORD"] = "demo-kodeordet er langt"
     exe = str(env_dir / "bin" / "advisor-app")
     where = subprocess.run(
         [str(py), "-c", "import advisor_app, sys; print(advisor_app.__file__)"],
@@ -106,7 +107,7 @@ def test_installed_wheel_upgrades_and_fills_a_new_database_outside_the_checkout(
 
     shot = work / "shot.png"
     subprocess.run(
-        [exe, "--db", url, "--screenshot", str(shot)],
+        [exe, "--db", url, "--user", "demo-advisor", "--screenshot", str(shot)],
         cwd=work,
         env=env,
         check=True,

@@ -10,6 +10,8 @@ role (persistence/pg_roles.py) decides what the server lets it touch.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -69,6 +71,21 @@ def clean_username(value: str) -> str:
     return name
 
 
+@contextmanager
+def _login_without_group() -> Iterator[None]:
+    """A team database's login that is in none of the program's group roles may not even
+    read the staff list: that is a refusal, not a bug (and the server has logged it; the
+    login may not write to the program's log either)."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
+            raise AccessDeniedError(
+                N_("Your database login is not a user of the program.")
+            ) from None
+        raise
+
+
 def actor_of(row: Advisor) -> Actor:
     return Actor(
         AdvisorId(row.id), row.username, row.role, DEFAULT_PURPOSE[row.role], row.display_name
@@ -88,7 +105,8 @@ class AccountService(Gated):
     # ---- the entrance -----------------------------------------------------------------
     @entrance(Permission.SIGN_IN_STATUS)
     def has_users(self, work: Work) -> bool:
-        return bool(work.session.scalar(select(func.count(Advisor.id))))
+        with _login_without_group():
+            return bool(work.session.scalar(select(func.count(Advisor.id))))
 
     @entrance(Permission.FIRST_ADMIN)
     def create_first_admin(
@@ -131,9 +149,9 @@ class AccountService(Gated):
                     Advisor.id, Advisor.username, Advisor.display_name, Advisor.role, Advisor.active
                 )
             )
-            return self._sign_in_team(
-                work, name, work.session.scalar(staff.where(Advisor.username == name))
-            )
+            with _login_without_group():
+                row = work.session.scalar(staff.where(Advisor.username == name))
+            return self._sign_in_team(work, name, row)
         row = work.session.scalar(select(Advisor).where(Advisor.username == name))
         if row is None or row.password_hash is None:
             self._matches(self._dummy, password or "")  # the same time as for a real user

@@ -4,7 +4,7 @@ inside the unit of work, so an event exists exactly when the work it describes d
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -115,7 +115,7 @@ def as_chained(row: AuditEvent) -> ChainedEvent:
     )
 
 
-def _walk(session: Session) -> Iterator[tuple[ChainedEvent, str]]:
+def _walk(session: Session) -> Generator[tuple[ChainedEvent, str]]:
     rows = session.scalars(
         select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=5000)
     )

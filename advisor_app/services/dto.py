@@ -339,7 +339,7 @@ class CheckInDueRow:
 
 
 @dataclass(frozen=True)
-class RelativePage:
+class RelativePageView:
     """Everything the relative's page shows, read in one call, one transaction, one READ."""
 
     detail: RelativeDetail

@@ -42,7 +42,7 @@ from advisor_app.services.dto import (
     RelativeDetail,
     RelativeId,
     RelativeInput,
-    RelativePage,
+    RelativePageView,
     RelativeRow,
     SearchResult,
 )
@@ -239,7 +239,7 @@ class RelativeService(Gated):
         return detail
 
     @door(Permission.CASES_READ)
-    def page(self, work: Work, relative_id: int) -> RelativePage:
+    def page(self, work: Work, relative_id: int) -> RelativePageView:
         """The relative's page: details, sessions, check-ins and every follow-up (open,
         done and cancelled; from sessions and from check-ins)."""
         session, today = work.session, work.today()
@@ -255,7 +255,7 @@ class RelativeService(Gated):
             )
         ).all()
         registry = load_registry(session)
-        page = RelativePage(
+        page = RelativePageView(
             detail=detail,
             sessions=sessions_of(session, relative_id, today),
             check_ins=check_in_history(session, relative_id, registry),

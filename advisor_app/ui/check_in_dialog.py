@@ -9,7 +9,7 @@ prompts, whose suggested next steps can become follow-ups with one click.
 
 from __future__ import annotations
 
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -44,11 +44,13 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.ui.forms import (
     ErrorBanner,
+    SaveGuard,
     add_row,
     ask_to_discard,
     date_edit,
     enum_combo,
     from_qdate,
+    from_qdatetime,
     is_bare_return,
     is_ctrl_return,
 )
@@ -87,8 +89,8 @@ class CheckInDialog(QDialog):
         self._actor = actor
         self._relative = relative
         self._choice = choice
-        self._saving = False
-        self.result: CheckInResult | None = None
+        #: The saved check-in with its prompts (not ``result``: that is QDialog's method).
+        self.saved_result: CheckInResult | None = None
         self.relative_view = False
         self._mode_before = 0
         self._answers_before: tuple[object, ...] = ()
@@ -138,9 +140,10 @@ class CheckInDialog(QDialog):
         self.own_life_form: InstrumentForm | None = None
         if choice.own_life is not None:
             self.own_life_form = InstrumentForm(choice.own_life, self.language, optional=True)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.questions)
+        # Not ``scroll``: that is QWidget's method.
+        self.questions_area = QScrollArea()
+        self.questions_area.setWidgetResizable(True)
+        self.questions_area.setWidget(self.questions)
         self.thanks = QLabel(
             catalog(self.language).gettext(
                 N_("Thank you. Please give the screen back to the advisor.")
@@ -193,10 +196,11 @@ class CheckInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.advisor_panel)
         layout.addWidget(self.banner)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.questions_area, 1)
         layout.addWidget(self.thanks, 1)
         layout.addWidget(self.result_box)
         layout.addWidget(self.buttons)
+        self._guard = SaveGuard(self, self.save_button, self.cancel_button, keep=[self.banner])
 
         self.instrument_combo.currentIndexChanged.connect(self._on_instrument_combo_changed)
         self.relative_view_button.clicked.connect(self.toggle_relative_view)
@@ -262,12 +266,12 @@ class CheckInDialog(QDialog):
             self.result_box.hide()
             self.showFullScreen()
         else:
-            if self.result is None and self._answers() == self._answers_before:
+            if self.saved_result is None and self._answers() == self._answers_before:
                 self.mode.setCurrentIndex(self._mode_before)
             self.setFont(self._base_font)
-            self.result_box.setVisible(self.result is not None)
+            self.result_box.setVisible(self.saved_result is not None)
             self.thanks.hide()
-            self.scroll.show()
+            self.questions_area.show()
             self.showNormal()
         self.cancel_button.setVisible(not on)
         # What the relative reads is in the relative's language, whatever the UI shows.
@@ -275,7 +279,7 @@ class CheckInDialog(QDialog):
             catalog(self.language).gettext(N_("Save check-in")) if on else _("Save check-in")
         )
         first = self.main_form.first_buttons if self.main_form else []
-        if on and first and self.result is None:
+        if on and first and self.saved_result is None:
             first[0].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _answers(self) -> tuple[object, ...]:
@@ -325,8 +329,6 @@ class CheckInDialog(QDialog):
             raise ValidationError(
                 N_("Question {position} is not answered."), field="answers", position=missing + 1
             )
-        taken = self.taken_at.dateTime().toPython()
-        taken_at = taken.astimezone() if taken.tzinfo is None else taken
         own_life = None
         if (
             self.own_life_form is not None
@@ -346,11 +348,15 @@ class CheckInDialog(QDialog):
             own_life=own_life,
             mode=CheckInMode(self.mode.currentData()),
             language=Language(self.language),
-            taken_at=taken_at.astimezone(UTC),
+            taken_at=from_qdatetime(self.taken_at.dateTime()),
         )
 
+    @property
+    def saving(self) -> bool:
+        return self._guard.saving
+
     def save(self) -> None:
-        if self._saving or self.result is not None:
+        if self._guard.saving or self.saved_result is not None:
             return
         self.banner.clear()
         try:
@@ -358,32 +364,24 @@ class CheckInDialog(QDialog):
         except ValidationError as error:
             self.banner.show_error(error, {})
             return
-        self._set_saving(True)
         services, actor = self._services, self._actor
-        self._runner.submit(
+        self._guard.submit(
+            self._runner,
             lambda: services.check_ins.record(actor, data),
             self._on_saved,
             self._on_error,
-            owner=self,
-            on_bug=self._on_save_bug,
         )
 
-    def _set_saving(self, saving: bool) -> None:
-        """While a save is under way nothing may change what is being saved, nor cancel it."""
-        self._saving = saving
-        self.save_button.setEnabled(not saving)
-        self.cancel_button.setEnabled(not saving)
-        self.advisor_panel.setEnabled(not saving and self.result is None)
-        self.questions.setEnabled(not saving and self.result is None)
-
     def _on_saved(self, result: CheckInResult) -> None:
-        self.result = result
-        self._set_saving(False)
+        self.saved_result = result
+        # What was saved stays as it was: the answers and the advisor's choices are done.
+        self.advisor_panel.setEnabled(False)
+        self.questions.setEnabled(False)
         self.save_button.hide()
         self.cancel_button.setText(_("Close"))
         self._show_result(result)
         if self.relative_view:
-            self.scroll.hide()
+            self.questions_area.hide()
             self.thanks.show()
         else:
             self.result_box.show()
@@ -421,7 +419,7 @@ class CheckInDialog(QDialog):
         self.step_due.setVisible(has_steps)
 
     def _on_create_steps_clicked(self) -> None:
-        if self.result is None:
+        if self.saved_result is None:
             return
         due = from_qdate(self.step_due.date())
         items = tuple(
@@ -429,7 +427,7 @@ class CheckInDialog(QDialog):
             for box, code in self.step_checks
             if box.isChecked()
         )
-        check_in_id = self.result.check_in.id
+        check_in_id = self.saved_result.check_in.id
         services, actor = self._services, self._actor
         self.create_steps_button.setEnabled(False)
         self._runner.submit(
@@ -451,22 +449,20 @@ class CheckInDialog(QDialog):
         self.banner.show_error(error, {})
 
     def _on_error(self, error: ServiceError) -> None:
-        self._set_saving(False)
         self.banner.show_error(
             error, {"taken_at": self.taken_at, "instrument": self.instrument_combo}
         )
 
-    def _on_save_bug(self) -> None:
-        self._set_saving(False)
-
     # ---- closing -----------------------------------------------------------------------
     def has_unsaved_answers(self) -> bool:
-        if self.result is not None:
+        if self.saved_result is not None:
             return False
         forms = [f for f in (self.main_form, self.own_life_form) if f is not None]
         return any(f.has_content() for f in forms)
 
     def reject(self) -> None:
+        if self._guard.saving:  # Escape or the close button while the save runs
+            return
         if self.relative_view:
             self.set_relative_view(False)
             return

@@ -52,6 +52,7 @@ from advisor_app.services.dto import (
 from advisor_app.ui.forms import (
     ErrorBanner,
     OptionalDate,
+    SaveGuard,
     add_row,
     date_edit,
     enum_combo,
@@ -412,15 +413,15 @@ class ServiceDialog(QDialog):
     """A form dialog whose Save runs one service call on the worker, never on the UI thread.
 
     Subclasses give ``build_call`` (the call, or a ValidationError for what the form itself
-    rejects), ``fields`` (error field -> widget) and ``deliver`` (emit the result). A
-    ServiceError shows in the banner and keeps everything typed; an unexpected error is the
-    runner's ``failed`` (the main window shows it) and only re-enables Save here.
+    rejects), ``fields`` (error field -> widget) and ``deliver`` (emit the result). The
+    ``SaveGuard`` holds the form while the call runs; a ServiceError shows in the banner and
+    keeps everything typed; an unexpected error is the runner's ``failed`` (the main window
+    shows it) and here only gives the form back.
     """
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._saving = False
         self.setModal(True)
         self.banner = ErrorBanner(self)
         self.buttons = QDialogButtonBox(
@@ -435,6 +436,7 @@ class ServiceDialog(QDialog):
         self.cancel_button.setObjectName("cancel")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self._guard = SaveGuard(self, self.save_button, self.cancel_button, keep=[self.banner])
 
     # ---- for subclasses -------------------------------------------------------------------
     def build_call(self) -> Callable[[], Any]:
@@ -449,10 +451,10 @@ class ServiceDialog(QDialog):
     # ---- saving ---------------------------------------------------------------------------
     @property
     def saving(self) -> bool:
-        return self._saving
+        return self._guard.saving
 
     def save(self) -> None:
-        if self._saving:
+        if self._guard.saving:
             return
         self.banner.clear()
         try:
@@ -460,25 +462,18 @@ class ServiceDialog(QDialog):
         except ServiceError as error:
             self.show_error(error)
             return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self._runner.submit(
-            work, self._on_call_result, self._on_call_error, owner=self, on_bug=self._finish
-        )
+        self._guard.submit(self._runner, work, self._on_call_result, self.show_error)
 
     def show_error(self, error: ServiceError) -> None:
         self.banner.show_error(error, self.fields())
 
-    def _finish(self) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-
     def _on_call_result(self, result: Any) -> None:
-        self._finish()
         self.deliver(result)
         if self.isVisible():
             self.accept()
 
-    def _on_call_error(self, error: ServiceError) -> None:
-        self._finish()
-        self.show_error(error)
+    def reject(self) -> None:
+        """Cancel, Escape or the close button: not while a save runs (it would go on)."""
+        if self._guard.saving:
+            return
+        super().reject()

@@ -1,17 +1,21 @@
 """Small building blocks every form uses: labelled rows with accessible names, enum combos,
-optional dates, and an error banner that points at the field and keeps what was typed."""
+optional dates, an error banner that points at the field and keeps what was typed, and the
+one guard every form dialog saves through."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import date
+import weakref
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate, QEvent, Qt
+import shiboken6
+from PySide6.QtCore import QDate, QDateTime, QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
 from advisor_app.domain.errors import ServiceError, ValidationError
 from advisor_app.i18n import N_, _
 from advisor_app.ui.labels import label
+from advisor_app.ui.task_runner import TaskRunner
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -59,6 +64,16 @@ def to_qdate(value: date) -> QDate:
 
 def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
+
+
+def to_qdatetime(value: datetime) -> QDateTime:
+    """An aware datetime as the local time a QDateTimeEdit shows."""
+    return QDateTime.fromMSecsSinceEpoch(round(value.timestamp() * 1000))
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    """The instant a QDateTimeEdit shows (local time), as an aware UTC datetime."""
+    return datetime.fromtimestamp(value.toMSecsSinceEpoch() / 1000, UTC)
 
 
 def date_edit(value: date | None = None) -> QDateEdit:
@@ -187,3 +202,102 @@ def is_bare_return(event: QKeyEvent) -> bool:
     return event.key() in RETURN_KEYS and not (
         event.modifiers() & Qt.KeyboardModifier.ControlModifier
     )
+
+
+class SaveGuard:
+    """The one save-in-progress rule of every form dialog (session, check-in, and the
+    relative/citizen/relation/consent dialogs).
+
+    ``submit`` runs the form's service call on the task runner. While it runs, Save, Cancel
+    and every input of the form are disabled: nothing may change what is being saved, close
+    the form under it, or send it twice (a second ``submit`` does nothing). However the call
+    ends (a result, a ServiceError, or a bug) they are given back as they were, with every
+    typed value still in them and the focus where it was, before the dialog's own callback
+    shows the result or the error. The dialog's ``reject`` asks ``saving`` too: Escape and
+    the window's close button are Cancel by other means.
+
+    The inputs are the form's direct child widgets other than ``keep`` (the error banner),
+    the button box and child windows (message boxes). Disabling a container disables its
+    fields, and enabling it again restores each field's own state (a field that was
+    disabled before, e.g. an unticked optional date, stays disabled).
+
+    The guard refers to its form weakly: the form owns the guard, and a reference cycle
+    would leave a dialog without a parent to Python's cycle collector, which may run on the
+    worker thread (a widget must be deleted on the UI thread).
+    """
+
+    def __init__(
+        self,
+        form: QWidget,
+        save_button: QAbstractButton,
+        cancel_button: QAbstractButton,
+        keep: Iterable[QWidget] = (),
+    ) -> None:
+        self._form = weakref.ref(form)
+        self._save_button = save_button
+        self._cancel_button = cancel_button
+        self._keep = tuple(keep)
+        self._saving = False
+        self._disabled: list[QWidget] = []
+        self._focus: QWidget | None = None
+
+    @property
+    def saving(self) -> bool:
+        return self._saving
+
+    def submit(
+        self,
+        runner: TaskRunner,
+        work: Callable[[], Any],
+        on_saved: Callable[[Any], None],
+        on_error: Callable[[ServiceError], None],
+    ) -> bool:
+        """Start the save; False (and nothing runs) while another save of this form runs."""
+        form = self._form()
+        if self._saving or form is None:
+            return False
+        self._begin(form)
+
+        def saved(result: Any) -> None:
+            self._end()
+            on_saved(result)
+
+        def failed(error: ServiceError) -> None:
+            self._end()
+            on_error(error)
+
+        runner.submit(work, saved, failed, owner=form, on_bug=self._end)
+        return True
+
+    def _inputs(self, form: QWidget) -> list[QWidget]:
+        buttons = self._save_button.parentWidget()
+        return [
+            child
+            for child in form.findChildren(
+                QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+            )
+            if not child.isWindow()
+            and child is not buttons
+            and not any(child is kept for kept in self._keep)
+        ]
+
+    def _begin(self, form: QWidget) -> None:
+        self._saving = True
+        self._focus = form.focusWidget()
+        self._disabled = [
+            widget
+            for widget in (self._save_button, self._cancel_button, *self._inputs(form))
+            if widget.isEnabled()
+        ]
+        for widget in self._disabled:
+            widget.setEnabled(False)
+
+    def _end(self) -> None:
+        self._saving = False
+        for widget in self._disabled:
+            if shiboken6.isValid(widget):
+                widget.setEnabled(True)
+        self._disabled = []
+        focus, self._focus = self._focus, None
+        if focus is not None and shiboken6.isValid(focus) and focus.isEnabled():
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)

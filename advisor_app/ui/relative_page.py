@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTableView,
     QTabWidget,
     QTextBrowser,
     QTreeView,
@@ -43,6 +44,7 @@ from advisor_app.services.dto import (
     InstrumentChoice,
     RelationView,
     RelativeDetail,
+    RelativePageView,
     SessionView,
 )
 from advisor_app.services.facade import Services
@@ -330,11 +332,24 @@ class RelativePage(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.all_actions_view.selectionModel().selectionChanged.connect(
+            self._on_all_actions_selection_changed
+        )
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(self.all_actions_view)
         layout.addLayout(buttons)
+        self._on_all_actions_selection_changed()
         return page
+
+    def _on_all_actions_selection_changed(self, *_args: object) -> None:
+        """Done and Cancel for an open follow-up, Reopen for a done or cancelled one."""
+        action = selected_row(self.all_actions_view)
+        is_open = isinstance(action, ActionView) and action.status is ActionStatus.OPEN
+        closed = isinstance(action, ActionView) and action.status is not ActionStatus.OPEN
+        self.action_done_button.setEnabled(is_open)
+        self.action_cancel_button.setEnabled(is_open)
+        self.action_reopen_button.setEnabled(closed)
 
     def _build_check_ins(self) -> QWidget:
         self.check_in_button = _button(_("New &check-in"), "new_check_in")
@@ -349,7 +364,8 @@ class RelativePage(QWidget):
         self.chart: WellbeingChart | None = None
         self.chart_holder = QWidget()
         self.chart_holder.setMinimumHeight(220)
-        QVBoxLayout(self.chart_holder).setContentsMargins(0, 0, 0, 0)
+        self.chart_layout = QVBoxLayout(self.chart_holder)
+        self.chart_layout.setContentsMargins(0, 0, 0, 0)
         self.check_ins_model = CheckInsModel(self)
         self.check_ins_view = table_view(self.check_ins_model, "check_ins", _("Check-ins"))
         self.check_in_text = QTextBrowser()
@@ -377,28 +393,23 @@ class RelativePage(QWidget):
 
     # ---- loading -----------------------------------------------------------------------
     def load(self, relative_id: int) -> None:
+        """The whole page in one call: one transaction, one READ in the access log."""
         services, actor = self._services, self._actor
         self._runner.submit(
-            lambda: services.relatives.get(actor, relative_id),
-            self.show_detail,
+            lambda: services.relatives.page(actor, relative_id),
+            self.show_page,
             self._on_load_error,
             owner=self,
         )
-        self._runner.submit(
-            lambda: services.sessions.list_for_relative(actor, relative_id),
-            self.show_sessions,
-            self._on_load_error,
-            owner=self,
-        )
-        self._runner.submit(
-            services.check_ins.registry, self._on_registry_loaded, self._on_load_error, owner=self
-        )
-        self._runner.submit(
-            lambda: services.check_ins.history(actor, relative_id),
-            self.show_check_ins,
-            self._on_load_error,
-            owner=self,
-        )
+
+    def show_page(self, page: RelativePageView) -> None:
+        self.registry = page.registry
+        self.show_detail(page.detail)
+        self.show_sessions(page.sessions)
+        self.all_actions_model.set_rows(page.follow_ups)
+        self.all_actions_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self._on_all_actions_selection_changed()
+        self.show_check_ins(page.check_ins)
 
     def reload(self) -> None:
         if self.detail is not None:
@@ -502,9 +513,6 @@ class RelativePage(QWidget):
         self.sessions = sessions
         self.sessions_model.set_rows(sessions)
         self.sessions_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        actions: list[ActionView] = [a for s in sessions for a in s.actions]
-        self.all_actions_model.set_rows(actions)
-        self.all_actions_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         if sessions:
             self.sessions_view.selectRow(0)
         else:
@@ -539,7 +547,7 @@ class RelativePage(QWidget):
             from advisor_app.ui.wellbeing_chart import WellbeingChart
 
             self.chart = WellbeingChart()
-            self.chart_holder.layout().addWidget(self.chart)
+            self.chart_layout.addWidget(self.chart)
             self._draw_chart()
 
     def _draw_chart(self) -> None:
@@ -557,9 +565,6 @@ class RelativePage(QWidget):
     def _on_chart_instrument_changed(self, _index: int) -> None:
         self._draw_chart()
 
-    def _on_registry_loaded(self, registry: InstrumentRegistry) -> None:
-        self.registry = registry
-
     def _on_check_ins_selection_changed(self, *_args: object) -> None:
         check_in = selected_row(self.check_ins_view)
         self.check_in_text.setHtml(
@@ -571,10 +576,10 @@ class RelativePage(QWidget):
         detail = self.detail
         if detail is None:
             return
-        services = self._services
+        services, actor = self._services, self._actor
         uncertain = detail.age is None or detail.age <= 18  # the birthday may be to come
         self._runner.submit(
-            lambda: services.check_ins.choice(detail.is_child, may_be_child=uncertain),
+            lambda: services.check_ins.choice(actor, detail.is_child, may_be_child=uncertain),
             lambda choice: self._open_check_in(detail, choice),
             self._show_error,
             owner=self,
@@ -720,8 +725,8 @@ class RelativePage(QWidget):
     def _on_done_button_clicked(self) -> None:
         self._set_status(self.open_actions_view, ActionStatus.DONE)
 
-    def _set_status(self, view: object, status: ActionStatus) -> None:
-        action = selected_row(view)  # type: ignore[arg-type]
+    def _set_status(self, view: QTableView, status: ActionStatus) -> None:
+        action = selected_row(view)
         if not isinstance(action, ActionView) or action.status is status:
             return
         services, actor = self._services, self._actor

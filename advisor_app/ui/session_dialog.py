@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
@@ -54,13 +54,16 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.ui.forms import (
     ErrorBanner,
+    SaveGuard,
     add_row,
     ask_to_discard,
     date_edit,
     enum_combo,
     from_qdate,
+    from_qdatetime,
     is_bare_return,
     is_ctrl_return,
+    to_qdatetime,
 )
 from advisor_app.ui.task_runner import TaskRunner
 
@@ -96,7 +99,6 @@ class SessionDialog(QDialog):
         self._relative = relative
         self._opened_at = opened_at or datetime.now(UTC)
         self._duration_touched = False
-        self._saving = False
         self.anonymous = relative is None
         self.setObjectName("session_dialog")
         self.setWindowTitle(_("Anonymous session") if self.anonymous else _("New session"))
@@ -116,7 +118,7 @@ class SessionDialog(QDialog):
         self.clock = QLabel(_elapsed_text(0))
         self.clock.setObjectName("clock")
         self.clock.setAccessibleName(_("Time since the session began"))
-        self.started = QDateTimeEdit(QDateTime(self._opened_at.astimezone()))
+        self.started = QDateTimeEdit(to_qdatetime(self._opened_at))
         self.started.setDisplayFormat("dd.MM.yyyy HH:mm")
         self.started.setCalendarPopup(True)
         self.duration = QSpinBox()
@@ -191,9 +193,10 @@ class SessionDialog(QDialog):
             self.others.setPlaceholderText(
                 _("e.g. daughter, home care nurse (separate with commas)")
             )
-            add_row(participants_form, _("&Others present"), self.others, "participants")
         else:
             participants_box.hide()
+        # In the hidden box when anonymous: a widget without a parent would outlive the dialog.
+        add_row(participants_form, _("&Others present"), self.others, "participants")
 
         # -- notes
         self.notes = QPlainTextEdit()
@@ -245,7 +248,8 @@ class SessionDialog(QDialog):
         self.save_button.setText(_("Save session"))
         self.save_button.setObjectName("save_session")
         self.save_button.setToolTip(_("Ctrl+Return"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setText(_("Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
@@ -264,6 +268,7 @@ class SessionDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
+        self._guard = SaveGuard(self, self.save_button, self.cancel_button, keep=[self.banner])
 
         self.duration.valueChanged.connect(self._on_duration_value_changed)
         self._timer = QTimer(self)
@@ -374,11 +379,9 @@ class SessionDialog(QDialog):
             for part in self.others.text().split(",")
             if part.strip()
         )
-        started = self.started.dateTime().toPython()
-        started_at = started.astimezone() if started.tzinfo is None else started
         return SessionInput(
             relative_id=None if self._relative is None else self._relative.id,
-            started_at=started_at.astimezone(UTC),
+            started_at=from_qdatetime(self.started.dateTime()),
             duration_minutes=self.duration.value(),
             form=SessionForm(self.form.currentData()),
             topic_ids=tuple(t.id for t in self.chosen_topics()),
@@ -388,31 +391,29 @@ class SessionDialog(QDialog):
             actions=tuple(self.agreed_actions()),
         )
 
+    @property
+    def saving(self) -> bool:
+        return self._guard.saving
+
     def save(self) -> None:
-        if self._saving:
+        if self._guard.saving:
             return
         self.banner.clear()
         data = self.request()
-        self._saving = True
-        self.save_button.setEnabled(False)
         services, actor = self._services, self._actor
-        self._runner.submit(
+        self._guard.submit(
+            self._runner,
             lambda: services.sessions.record(actor, data),
             self._on_saved,
             self._on_error,
-            owner=self,
-            on_bug=self._on_save_bug,
         )
 
     def _on_saved(self, session: object) -> None:
-        self._saving = False
         self._timer.stop()
         self.session_saved.emit(session)
         super().accept()
 
     def _on_error(self, error: ServiceError) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
         fields = {
             "duration": self.duration,
             "started_at": self.started,
@@ -423,10 +424,6 @@ class SessionDialog(QDialog):
         }
         self.banner.show_error(error, fields)
 
-    def _on_save_bug(self) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-
     def has_content(self) -> bool:
         return bool(
             self.notes.toPlainText().strip()
@@ -436,7 +433,10 @@ class SessionDialog(QDialog):
         )
 
     def reject(self) -> None:
-        """Escape or Cancel: ask before throwing away what was typed during the meeting."""
+        """Escape or Cancel: ask before throwing away what was typed during the meeting;
+        nothing while a save runs."""
+        if self._guard.saving:
+            return
         if not self.has_content():
             self._timer.stop()
             super().reject()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pyqtgraph as pg
 from babel.dates import format_date
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -53,6 +54,10 @@ class WellbeingChart(QWidget):
         self.plot = pg.PlotWidget(background="w", axisItems={"bottom": LocalDateAxis()})
         self.plot.setObjectName("wellbeing_plot")
         self.plot.setMenuEnabled(False)
+        # pyqtgraph makes its "Plot Options" menu without a parent: Python's garbage collector
+        # would delete it long after the chart, on whatever thread it runs on. As the chart's
+        # child it goes with the chart, on the UI thread.
+        self.plot.getPlotItem().ctrlMenu.setParent(self, Qt.WindowType.Popup)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.showGrid(x=False, y=True, alpha=0.2)
@@ -131,4 +136,8 @@ class WellbeingChart(QWidget):
         return [(float(p.pos().x()), float(p.pos().y())) for p in self.changes.points()]
 
     def band_regions(self) -> list[tuple[float, float]]:
-        return [tuple(map(float, r.getRegion())) for r in self._bands]  # type: ignore[misc]
+        regions = []
+        for band in self._bands:
+            low, high = band.getRegion()
+            regions.append((float(low), float(high)))
+        return regions

@@ -21,9 +21,11 @@ def test_language_comes_from_settings_unless_given(qapp) -> None:  # type: ignor
     assert choose_language(None) == i18n.DEFAULT_LANGUAGE
 
 
-def test_switching_language_rebuilds_the_window_in_english(qtbot, services) -> None:  # type: ignore[no-untyped-def]
-    services.relatives.register(make_user(services, "u"), RelativeInput(name="Grethe Mørk"))
-    session = Session(services, "u")
+def test_switching_language_rebuilds_the_window_in_english(qtbot, services, request) -> None:  # type: ignore[no-untyped-def]
+    actor = make_user(services, "u")
+    services.relatives.register(actor, RelativeInput(name="Grethe Mørk"))
+    session = Session(services, actor)
+    request.addfinalizer(session.idle_lock.stop)
     first = session.show()
     qtbot.addWidget(first)
     qtbot.waitUntil(lambda: first.relatives_model.rowCount() == 1, timeout=10_000)
@@ -61,9 +63,11 @@ def test_fonts_are_registered_once_per_process(qapp, monkeypatch) -> None:  # ty
     assert BUNDLED_FAMILY in QFontDatabase.families()
 
 
-def test_screenshot_of_a_selected_relative(qtbot, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    services.relatives.register(make_user(services, "u"), RelativeInput(name="Søren Ærø Åberg"))
-    session = Session(services, "u")
+def test_screenshot_of_a_selected_relative(qtbot, services, tmp_path: Path, request) -> None:  # type: ignore[no-untyped-def]
+    actor = make_user(services, "u")
+    services.relatives.register(actor, RelativeInput(name="Søren Ærø Åberg"))
+    session = Session(services, actor)
+    request.addfinalizer(session.idle_lock.stop)
     window = session.show()
     qtbot.addWidget(window)
     target = tmp_path / "shot.png"
@@ -74,7 +78,7 @@ def test_screenshot_of_a_selected_relative(qtbot, services, tmp_path: Path) -> N
 
 
 def test_screenshot_of_the_wellbeing_tab_picks_a_relative_with_a_trend(  # type: ignore[no-untyped-def]
-    qtbot, services, tmp_path: Path
+    qtbot, services, tmp_path: Path, request
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
@@ -93,7 +97,9 @@ def test_screenshot_of_the_wellbeing_tab_picks_a_relative_with_a_trend(  # type:
                 taken_at=datetime.now(UTC) - timedelta(days=days),
             ),
         )
-    window = Session(services, "u").show()
+    session = Session(services, actor)
+    request.addfinalizer(session.idle_lock.stop)
+    window = session.show()
     qtbot.addWidget(window)
     target = tmp_path / "wellbeing.png"
     take_screenshot(window, target, WELLBEING_TAB)

@@ -163,7 +163,7 @@ def test_an_unanswered_question_is_named_and_nothing_is_saved(
     assert dialog.main_form.values() == (3, 3, None, 3, 3)  # what was chosen is kept
     # A bare Enter never saves; Escape asks before throwing answers away.
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
-    assert dialog.result is None and dialog.isVisible()
+    assert dialog.saved_result is None and dialog.isVisible()
 
 
 def test_only_f11_leaves_the_relatives_view_and_the_mode_follows_who_answered(  # type: ignore[no-untyped-def]
@@ -359,5 +359,5 @@ def test_a_bug_while_saving_gives_the_buttons_back_and_keeps_the_answers(  # typ
         dialog.save()
         assert not dialog.save_button.isEnabled() and not dialog.cancel_button.isEnabled()
     assert dialog.save_button.isEnabled() and dialog.cancel_button.isEnabled()
-    assert dialog.main_form.values() == (3, 3, 3, 3, 3) and dialog.result is None
+    assert dialog.main_form.values() == (3, 3, 3, 3, 3) and dialog.saved_result is None
     window.findChild(object, "bug_box").done(0)
