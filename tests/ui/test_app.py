@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from factories import make_user
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFontDatabase, QFontMetrics, QImage
 

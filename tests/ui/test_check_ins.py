@@ -315,7 +315,7 @@ def test_a_licensed_shell_takes_scores_and_shows_text_once_loaded(  # type: igno
     assert "Licensed item 3" in loaded and "L4" in loaded
 
 
-def test_a_bad_text_file_is_explained_and_changes_nothing(qtbot, window, services, tmp_path):  # type: ignore[no-untyped-def]
+def test_a_bad_text_file_is_explained_and_changes_nothing(qtbot, window, services, actor, tmp_path):  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.json"
     bad.write_text('{"id": "zarit4", "version": "old", "items": {}}', encoding="utf-8")
     window.load_instrument_text(str(bad))
