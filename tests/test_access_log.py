@@ -136,9 +136,11 @@ def test_sqlite_refuses_to_change_the_log(logged: tuple[Services, Actor]) -> Non
     from sqlalchemy.exc import IntegrityError
 
     for statement in ("UPDATE audit_event SET username = 'x'", "DELETE FROM audit_event"):
-        with pytest.raises(IntegrityError, match="access log cannot be changed"):
-            with services.db.engine.begin() as connection:
-                connection.execute(text(statement))
+        with (
+            pytest.raises(IntegrityError, match="access log cannot be changed"),
+            services.db.engine.begin() as connection,
+        ):
+            connection.execute(text(statement))
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def names(win):  # type: ignore[no-untyped-def]
 
 
 def test_window_title_never_names_anyone(window):  # type: ignore[no-untyped-def]
-    assert window.windowTitle() == "advisor_app"
+    assert window.windowTitle() == "Pårørendevejledning"  # the product, never a person
 
 
 def test_search_as_you_type_with_danish_folding(qtbot, window):  # type: ignore[no-untyped-def]

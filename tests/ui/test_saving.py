@@ -89,7 +89,7 @@ def fill_relative(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
 FORMS = {
     "session": Form(
         make=lambda services, runner, actor, relative: SessionDialog(
-            services, runner, actor, relative, services.reference.topics()
+            services, runner, actor, relative, services.reference.topics(actor)
         ),
         service="sessions.record",
         fill=fill_session,
@@ -103,7 +103,7 @@ FORMS = {
     ),
     "check-in": Form(
         make=lambda services, runner, actor, relative: CheckInDialog(
-            services, runner, actor, relative, services.check_ins.choice(False)
+            services, runner, actor, relative, services.check_ins.choice(actor, False)
         ),
         service="check_ins.record",
         fill=fill_check_in,
