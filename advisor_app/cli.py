@@ -192,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its set-up chatter on every start
     from advisor_app import i18n
 
     i18n.set_language(args.lang or i18n.DEFAULT_LANGUAGE)

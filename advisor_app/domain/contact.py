@@ -54,12 +54,10 @@ def clean_postcode(value: str | None) -> str | None:
     return text
 
 
-def check_birth_year(
-    year: int | None, *, field: str = "birth_year", today: date | None = None
-) -> int | None:
+def check_birth_year(year: int | None, *, today: date, field: str = "birth_year") -> int | None:
     if year is None:
         return None
-    this_year = (today or date.today()).year
+    this_year = today.year
     if not this_year - 125 <= year <= this_year:
         raise ValidationError(
             N_("The birth year must be between {low} and {high}."),
@@ -70,20 +68,20 @@ def check_birth_year(
     return year
 
 
-def age_in_years(birth_year: int | None, today: date | None = None) -> int | None:
+def age_in_years(birth_year: int | None, today: date) -> int | None:
     """Age as far as a birth year tells (the age reached this year)."""
     if birth_year is None:
         return None
-    return (today or date.today()).year - birth_year
+    return today.year - birth_year
 
 
-def is_child(birth_year: int | None, today: date | None = None) -> bool:
+def is_child(birth_year: int | None, today: date) -> bool:
     """Child relatives (børn som pårørende) need age-appropriate handling: under 18."""
     age = age_in_years(birth_year, today)
     return age is not None and age < 18
 
 
-def may_be_child(birth_year: int | None, today: date | None = None) -> bool:
+def may_be_child(birth_year: int | None, today: date) -> bool:
     """Whether the relative may still be under 18: a birth year alone leaves the year they
     turn 18 open (the birthday may be to come), and no birth year leaves it all open."""
     age = age_in_years(birth_year, today)

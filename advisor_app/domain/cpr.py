@@ -44,7 +44,7 @@ class Cpr:
         return f"Cpr({self.masked})"
 
 
-def parse_cpr(text: str, *, today: date | None = None) -> Cpr:
+def parse_cpr(text: str, *, today: date) -> Cpr:
     """Parse ``DDMMYY-SSSS`` (dash and surrounding spaces optional)."""
     compact = re.sub(r"\s+", "", text or "")
     match = _SHAPE.match(compact)
@@ -60,7 +60,6 @@ def parse_cpr(text: str, *, today: date | None = None) -> Cpr:
         raise ValidationError(
             N_("The CPR number does not start with a real date (DDMMYY)."), field="cpr"
         ) from None
-    today = today or date.today()
     if born > today:
         raise ValidationError(N_("The CPR number gives a birth date in the future."), field="cpr")
     if today.year - born.year > _OLDEST_AGE_YEARS:

@@ -343,8 +343,8 @@ class RelativeService(Gated):
         """Register a relative, optionally with the citizen they care for (new, or an existing
         one by ``citizen_id``), the relation and the consents given: all or nothing."""
         today = work.today()
-        clean_relative = validation.relative(relative)
-        clean_citizen = validation.citizen(citizen) if citizen is not None else None
+        clean_relative = validation.relative(relative, work.today())
+        clean_citizen = validation.citizen(citizen, work.today()) if citizen is not None else None
         has_citizen = clean_citizen is not None or citizen_id is not None
         if has_citizen and relation is None:
             raise ValidationError(
@@ -369,7 +369,7 @@ class RelativeService(Gated):
     def update(
         self, work: Work, relative_id: int, version: int, data: RelativeInput
     ) -> RelativeDetail:
-        clean = validation.relative(data)
+        clean = validation.relative(data, work.today())
         session = work.session
         row = get_or_404(session, Relative, relative_id, "relative")
         check_version(row.version, version)
@@ -397,7 +397,7 @@ class RelativeService(Gated):
         if citizen is None and citizen_id is None:
             raise ValidationError(N_("Choose or register the citizen."), field="citizen_name")
         today = work.today()
-        clean_citizen = validation.citizen(citizen) if citizen is not None else None
+        clean_citizen = validation.citizen(citizen, work.today()) if citizen is not None else None
         clean_relation = validation.relation(relation)
         clean_consents = [validation.consent(c, today) for c in consents]
         session = work.session
@@ -491,7 +491,7 @@ class RelativeService(Gated):
         *,
         relative_id: int | None = None,
     ) -> CitizenView:
-        clean = validation.citizen(data)
+        clean = validation.citizen(data, work.today())
         session = work.session
         citizen = session.scalar(
             select(Citizen)

@@ -14,13 +14,13 @@ from advisor_app.domain.text import SHORT_TEXT_MAX, clean_line, clean_note
 from advisor_app.services.dto import CitizenInput, ConsentInput, RelationInput, RelativeInput
 
 
-def relative(data: RelativeInput) -> RelativeInput:
+def relative(data: RelativeInput, today: date) -> RelativeInput:
     return RelativeInput(
         name=clean_line(data.name, field="name", label=N_("The name")) or "",
         phone=clean_phone(data.phone),
         email=clean_email(data.email),
         postcode=clean_postcode(data.postcode),
-        birth_year=check_birth_year(data.birth_year),
+        birth_year=check_birth_year(data.birth_year, today=today),
         language=data.language,
         employment=data.employment,
         interests=clean_note(data.interests, field="interests", label=N_("Interests"), max_len=2000)
@@ -37,10 +37,10 @@ class CleanCitizen:
     data: CitizenInput
 
 
-def citizen(data: CitizenInput) -> CleanCitizen:
+def citizen(data: CitizenInput, today: date) -> CleanCitizen:
     name = clean_line(data.name, field="citizen_name", label=N_("The citizen's name")) or ""
-    cpr = parse_cpr(data.cpr) if data.cpr and data.cpr.strip() else None
-    birth_year = check_birth_year(data.birth_year, field="citizen_birth_year")
+    cpr = parse_cpr(data.cpr, today=today) if data.cpr and data.cpr.strip() else None
+    birth_year = check_birth_year(data.birth_year, field="citizen_birth_year", today=today)
     if cpr is not None:
         if birth_year is not None and birth_year != cpr.birth_date.year:
             raise ValidationError(

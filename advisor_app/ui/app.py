@@ -188,7 +188,6 @@ def take_screenshot(window: MainWindow, target: Path, tab: int = 0) -> None:
 
 
 def save_window(window: QWidget, target: Path) -> None:
-    window.runner.wait_idle() if isinstance(window, MainWindow) else None
     QApplication.processEvents()
     target.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(target)):
@@ -286,7 +285,10 @@ def run_gui(
         if isinstance(window, MainWindow):
             take_screenshot(window, screenshot, screenshot_tab)
         else:
+            QApplication.processEvents()  # the page's first load starts when it is shown
+            runner.wait_idle()
             save_window(window, screenshot)
+        runner.wait_idle()
         session.idle_lock.stop()
         window.close()
         services.db.dispose()

@@ -194,3 +194,50 @@ def test_the_relatives_list_reads_from_a_down(qtbot, window):  # type: ignore[no
     proxy = window.relatives_view.model()
     shown = [proxy.index(row, 0).data() for row in range(proxy.rowCount())]
     assert shown == ["Jens Hansen", "Søren Kierkegaard", "Åse Ærbø"]
+
+
+def test_the_follow_ups_tab_holds_those_from_check_ins_and_reopens_a_done_one(  # type: ignore[no-untyped-def]
+    qtbot, window, services, actor
+):
+    """Every follow-up of the relative: from sessions and from check-ins, open and done;
+    a done one can be reopened there."""
+    from advisor_app.services.dto import CheckInInput, InstrumentAnswers
+
+    search(qtbot, window, "kierkegaard")
+    relative_id = window.relatives_model.row_at(0).id
+    result = services.check_ins.record(
+        actor, CheckInInput(relative_id, InstrumentAnswers("who5", (1, 1, 2, 1, 1)))
+    )
+    (from_check_in,) = services.check_ins.add_follow_ups(
+        actor, result.check_in.id, (ActionInput("Tal om egen læge", None),)
+    )
+    services.sessions.set_action_status(
+        actor, from_check_in.id, from_check_in.version, ActionStatus.DONE
+    )
+    with qtbot.waitSignal(window.page.loaded, timeout=10_000):
+        window.relatives_view.selectRow(0)
+    page = window.page
+    qtbot.waitUntil(lambda: page.all_actions_model.rowCount() == 2, timeout=10_000)
+    rows = {page.all_actions_model.row_at(r).description: r for r in range(2)}
+    assert set(rows) == {"Følg op på aflastning", "Tal om egen læge"}
+
+    view = page.all_actions_view
+    done_row = next(
+        r
+        for r in range(view.model().rowCount())
+        if view.model().index(r, 1).data() == "Tal om egen læge"
+    )
+    view.selectRow(done_row)
+    assert page.action_reopen_button.isEnabled()
+    assert not page.action_done_button.isEnabled()
+    qtbot.mouseClick(page.action_reopen_button, Qt.MouseButton.LeftButton)
+
+    def reopened() -> bool:
+        found = [
+            page.all_actions_model.row_at(r)
+            for r in range(page.all_actions_model.rowCount())
+            if page.all_actions_model.row_at(r).description == "Tal om egen læge"
+        ]
+        return bool(found) and found[0].status is ActionStatus.OPEN
+
+    qtbot.waitUntil(reopened, timeout=10_000)
