@@ -242,23 +242,29 @@ def team_url(url: str, user: str | None) -> str:
 
 
 def open_for_cli(url: str, user: str | None) -> Services:
-    from advisor_app import i18n
     from advisor_app.services.facade import open_services
 
     try:
         services, backup = open_services(team_url(url, user))
     except Exception as exc:
-        if _is_auth_failure(exc):
-            raise Refused(i18n._("The database refused the sign-in.")) from None
-        log_error(exc)
-        raise BadInput(
-            i18n._("The database could not be opened ({kind}). Check the --db address.").format(
-                kind=type(exc).__name__
-            )
-        ) from None
+        raise _database_trouble(exc) from None
     if backup is not None:
         print(f"backup: {backup}", file=sys.stderr)
     return services
+
+
+def _database_trouble(exc: Exception) -> Refused | BadInput:
+    """What a failure to open or use the database means to the user (exit 3 or 2)."""
+    from advisor_app import i18n
+
+    if _is_auth_failure(exc):
+        return Refused(i18n._("The database refused the sign-in."))
+    log_error(exc)
+    return BadInput(
+        i18n._("The database could not be opened ({kind}). Check the --db address.").format(
+            kind=type(exc).__name__
+        )
+    )
 
 
 def _is_auth_failure(exc: Exception) -> bool:
@@ -346,14 +352,7 @@ def db_command(args: argparse.Namespace, url: str) -> int:
     except (BadInput, Refused):
         raise
     except Exception as exc:
-        if _is_auth_failure(exc):
-            raise Refused(i18n._("The database refused the sign-in.")) from None
-        log_error(exc)
-        raise BadInput(
-            i18n._("The database could not be opened ({kind}). Check the --db address.").format(
-                kind=type(exc).__name__
-            )
-        ) from None
+        raise _database_trouble(exc) from None
     finally:
         if db is not None:
             db.dispose()

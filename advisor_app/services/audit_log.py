@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from advisor_app.domain.actor import Actor
 from advisor_app.domain.audit_chain import GENESIS, ChainedEvent, Verdict, event_hash, verify
 from advisor_app.domain.enums import AuditAction, Purpose, Role
 from advisor_app.persistence.models import AuditEvent
@@ -35,6 +36,35 @@ class PendingEvent:
     relative_id: int | None = None
     search_term: str | None = None
     detail: str | None = None
+
+    @classmethod
+    def by(
+        cls,
+        actor: Actor | None,
+        occurred_at: datetime,
+        action: AuditAction,
+        entity: str,
+        *,
+        username: str | None = None,
+        entity_id: int | None = None,
+        relative_id: int | None = None,
+        search_term: str | None = None,
+        detail: str | None = None,
+    ) -> PendingEvent:
+        """An event by ``actor``; with no actor (a failed sign-in), by the name given."""
+        return cls(
+            occurred_at=occurred_at,
+            advisor_id=actor.advisor_id if actor else None,
+            username=actor.username if actor else (username or ""),
+            role=actor.role if actor else None,
+            purpose=actor.purpose if actor else None,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            relative_id=relative_id,
+            search_term=search_term,
+            detail=detail,
+        )
 
 
 def _lock_head(session: Session) -> tuple[int, str]:

@@ -84,16 +84,13 @@ class Work:
         username: str | None = None,
     ) -> None:
         """Note an access event; the door writes it with the work, or not at all."""
-        who = as_actor or self._actor
         self.events.append(
-            audit_log.PendingEvent(
-                occurred_at=self.clock.now(),
-                advisor_id=who.advisor_id if who else None,
-                username=who.username if who else (username or ""),
-                role=who.role if who else None,
-                purpose=who.purpose if who else None,
-                action=action,
-                entity=entity,
+            audit_log.PendingEvent.by(
+                as_actor or self._actor,
+                self.clock.now(),
+                action,
+                entity,
+                username=username,
                 entity_id=entity_id,
                 relative_id=relative_id,
                 search_term=search_term,
@@ -172,21 +169,10 @@ class Door:
 
     def _log_refusal(self, actor: Actor, permission: Permission, method: str) -> None:
         with self.db.begin() as session:
-            audit_log.append(
-                session,
-                [
-                    audit_log.PendingEvent(
-                        occurred_at=self.clock.now(),
-                        advisor_id=actor.advisor_id,
-                        username=actor.username,
-                        role=actor.role,
-                        purpose=actor.purpose,
-                        action=AuditAction.REFUSED,
-                        entity=method[:60],
-                        detail=permission.value,
-                    )
-                ],
+            refused = audit_log.PendingEvent.by(
+                actor, self.clock.now(), AuditAction.REFUSED, method[:60], detail=permission.value
             )
+            audit_log.append(session, [refused])
 
 
 def _account_refusal(session: Session, actor: Actor) -> AccessDeniedError | None:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import date
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QShowEvent
@@ -44,6 +43,7 @@ from advisor_app.services import audit
 from advisor_app.services.audit import SAMPLE_MAX, AuditFilter, AuditRow
 from advisor_app.services.facade import Services
 from advisor_app.ui.forms import DATE_FORMAT, RETURN_KEYS, ErrorBanner, from_qdate, to_qdate
+from advisor_app.ui.serial_calls import SerialCalls
 from advisor_app.ui.table_models import Column, RowsModel
 from advisor_app.ui.task_runner import TaskRunner
 from advisor_app.ui.views import table_view
@@ -200,7 +200,7 @@ def write_export(path: Path, data: bytes) -> int:
     return _csv_events(data)
 
 
-class AuditPage(QWidget):
+class AuditPage(SerialCalls):
     """Filter row, events table, sample, export and chain verification.
 
     The first time the page is shown it lists the newest events (an auditor opens it to
@@ -364,30 +364,7 @@ class AuditPage(QWidget):
             "export": self.export_button,
         }
 
-    # ---- running calls -------------------------------------------------------------------
-    def _run(self, work: Callable[[], Any], on_result: Callable[[Any], None]) -> None:
-        """One call at a time from this page: the buttons wait until it has answered."""
-        self.banner.clear()
-        self._busy = True
-        self._update_buttons()
-        self._runner.submit(
-            work,
-            lambda value: self._finish_then(on_result, value),
-            self._on_call_error,
-            owner=self,
-            on_bug=self._finish,
-        )
-
-    def _finish(self) -> None:
-        self._busy = False
-        self._update_buttons()
-
-    def _finish_then(self, on_result: Callable[[Any], None], value: Any) -> None:
-        self._finish()
-        on_result(value)
-
-    def _on_call_error(self, error: ServiceError) -> None:
-        self._finish()
+    def _show_call_error(self, error: ServiceError) -> None:
         self.show_error(error)
 
     def show_error(self, error: ServiceError) -> None:

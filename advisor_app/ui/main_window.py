@@ -3,13 +3,10 @@ and a list of every open follow-up with the overdue ones first."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.domain.actor import Actor
-from advisor_app.domain.errors import N_, ServiceError, ValidationError
+from advisor_app.domain.errors import ServiceError
 from advisor_app.domain.instruments import Instrument
 from advisor_app.i18n import _, current_language, ngettext
 from advisor_app.services.check_ins import DEFAULT_PERIOD_DAYS, DUE_LIST_LIMIT
@@ -37,6 +34,7 @@ from advisor_app.services.dto import (
     TopicView,
 )
 from advisor_app.services.facade import Services
+from advisor_app.ui import instrument_text
 from advisor_app.ui.account_menu import PRODUCT, AccountMenus
 from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.relative_page import RelativePage
@@ -401,26 +399,18 @@ class MainWindow(QMainWindow):
         self.run_search()
 
     def _on_load_text_triggered(self) -> None:
-        dialog = QFileDialog(self, _("Load licensed instrument text"))
-        dialog.setObjectName("load_text_dialog")
-        dialog.setNameFilter(_("Instrument text (*.json)"))
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(self.load_instrument_text)
-        dialog.open()
+        instrument_text.ask_for_file(self, self.load_instrument_text)
 
     def load_instrument_text(self, path: str) -> None:
         """Read a licensed text file and keep it in the database for the whole team."""
-        try:
-            raw = Path(path).read_bytes()
-        except OSError:
-            self._show_error(ValidationError(N_("The file could not be read.")))
-            return
-        services, actor = self.services, self.actor
-        self.runner.submit(
-            lambda: services.check_ins.load_instrument_text(actor, raw),
+        instrument_text.load(
+            self,
+            self.runner,
+            self.services,
+            self.actor,
+            path,
             self._on_instrument_text_loaded,
             self._show_error,
-            owner=self,
         )
 
     def _on_instrument_text_loaded(self, instrument: Instrument) -> None:

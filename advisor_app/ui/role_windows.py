@@ -4,17 +4,16 @@ anything of a relative's case; the services would refuse it anyway."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.audit_chain import Verdict
-from advisor_app.domain.errors import N_, ServiceError, ValidationError
+from advisor_app.domain.errors import ServiceError
 from advisor_app.domain.instruments import Instrument
 from advisor_app.i18n import _, current_language
 from advisor_app.services.facade import Services
+from advisor_app.ui import instrument_text
 from advisor_app.ui.account_menu import PRODUCT, AccountMenus
 from advisor_app.ui.audit_page import AuditPage
 from advisor_app.ui.idle_lock import IdleLock
@@ -88,25 +87,17 @@ class AdminWindow(RoleWindow):
         box.open()
 
     def _on_load_text_triggered(self) -> None:
-        dialog = QFileDialog(self, _("Load licensed instrument text"))
-        dialog.setObjectName("load_text_dialog")
-        dialog.setNameFilter(_("Instrument text (*.json)"))
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(self.load_instrument_text)
-        dialog.open()
+        instrument_text.ask_for_file(self, self.load_instrument_text)
 
     def load_instrument_text(self, path: str) -> None:
-        try:
-            raw = Path(path).read_bytes()
-        except OSError:
-            self._show_error(ValidationError(N_("The file could not be read.")))
-            return
-        services, actor = self.services, self.actor
-        self.runner.submit(
-            lambda: services.check_ins.load_instrument_text(actor, raw),
+        instrument_text.load(
+            self,
+            self.runner,
+            self.services,
+            self.actor,
+            path,
             self._on_instrument_text_loaded,
             self._show_error,
-            owner=self,
         )
 
     def _on_instrument_text_loaded(self, instrument: Instrument) -> None:

@@ -38,6 +38,7 @@ from advisor_app.services.accounts import UserView
 from advisor_app.services.facade import Services
 from advisor_app.ui.citizen_form import ServiceDialog
 from advisor_app.ui.forms import ErrorBanner, add_row, line_edit
+from advisor_app.ui.serial_calls import SerialCalls
 from advisor_app.ui.table_models import Column, RowsModel
 from advisor_app.ui.task_runner import TaskRunner
 from advisor_app.ui.views import selected_row as row_behind_selection
@@ -271,7 +272,7 @@ class SetPasswordDialog(ServiceDialog):
         self.password_set.emit(result)
 
 
-class UsersPage(QWidget):
+class UsersPage(SerialCalls):
     """The users table and what an administrator does with the selected user. Each button
     is enabled only when it applies: Unlock for a locked account, Disable for an active one
     that is not one's own."""
@@ -378,29 +379,7 @@ class UsersPage(QWidget):
         )
         self.password_button.setEnabled(idle and user is not None and not self.team)
 
-    # ---- running calls -------------------------------------------------------------------
-    def _run(self, work: Callable[[], Any], on_result: Callable[[Any], None]) -> None:
-        self.banner.clear()
-        self._busy = True
-        self._update_buttons()
-        self._runner.submit(
-            work,
-            lambda value: self._finish_then(on_result, value),
-            self._on_call_error,
-            owner=self,
-            on_bug=self._finish,
-        )
-
-    def _finish(self) -> None:
-        self._busy = False
-        self._update_buttons()
-
-    def _finish_then(self, on_result: Callable[[Any], None], value: Any) -> None:
-        self._finish()
-        on_result(value)
-
-    def _on_call_error(self, error: ServiceError) -> None:
-        self._finish()
+    def _show_call_error(self, error: ServiceError) -> None:
         self.banner.show_error(error, {})
         self.error_shown.emit(error)
 

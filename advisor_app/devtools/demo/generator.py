@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -213,14 +214,11 @@ class DemoDataGenerator:
             audit_log.append(
                 session,
                 [
-                    audit_log.PendingEvent(
-                        occurred_at=now,
-                        advisor_id=actor.advisor_id,
-                        username=actor.username,
-                        role=actor.role,
-                        purpose=Purpose.DEMO_DATA,
-                        action=AuditAction.CREATE,
-                        entity=ENTITY,
+                    audit_log.PendingEvent.by(
+                        replace(actor, purpose=Purpose.DEMO_DATA),
+                        now,
+                        AuditAction.CREATE,
+                        ENTITY,
                         detail=summary.audit_detail(seed),
                     )
                 ],
