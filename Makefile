@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint bench wheel clean messages
+.PHONY: run test lint bench bench-log wheel clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ lint: $(VENV)/.stamp-test
 
 bench: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/scale.py $(ARGS)
+
+bench-log: $(VENV)/.stamp-run
+	$(BIN)/python benchmarks/access_log.py $(ARGS)
 
 wheel: $(VENV)/.stamp-test
 	$(BIN)/python -m build --wheel --outdir dist .

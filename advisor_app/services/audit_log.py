@@ -127,32 +127,35 @@ def append(session: Session, events: Sequence[PendingEvent]) -> None:
     session.flush()
 
 
-def as_chained(row: AuditEvent) -> ChainedEvent:
-    return ChainedEvent(
-        id=row.id,
-        occurred_at=row.occurred_at,
-        advisor_id=row.advisor_id,
-        username=row.username,
-        role=None if row.role is None else row.role.value,
-        purpose=None if row.purpose is None else row.purpose.value,
-        action=row.action.value,
-        entity=row.entity,
-        entity_id=row.entity_id,
-        relative_id=row.relative_id,
-        search_term=row.search_term,
-        detail=row.detail,
-        prev_hash=row.prev_hash,
-    )
+def _value(member: Role | Purpose | AuditAction | None) -> str | None:
+    return None if member is None else member.value
 
 
 def _walk(session: Session) -> Generator[tuple[ChainedEvent, str]]:
-    rows = session.scalars(
-        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=5000)
-    )
+    """Every event in id order, as plain rows (no ORM objects: 1,000,000 events in a
+    fraction of the time), through a server-side cursor on PostgreSQL."""
+    table = AuditEvent.__table__
+    rows = session.execute(select(table).order_by(table.c.id).execution_options(yield_per=10_000))
     try:
         for row in rows:
-            yield as_chained(row), row.hash
-            session.expunge(row)
+            yield (
+                ChainedEvent(
+                    id=row.id,
+                    occurred_at=row.occurred_at,
+                    advisor_id=row.advisor_id,
+                    username=row.username,
+                    role=_value(row.role),
+                    purpose=_value(row.purpose),
+                    action=row.action.value,
+                    entity=row.entity,
+                    entity_id=row.entity_id,
+                    relative_id=row.relative_id,
+                    search_term=row.search_term,
+                    detail=row.detail,
+                    prev_hash=row.prev_hash,
+                ),
+                row.hash,
+            )
     finally:
         rows.close()  # a server-side cursor on PostgreSQL when the walk stops at a break
 
