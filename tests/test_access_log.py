@@ -129,11 +129,14 @@ def test_the_stored_log_verifies(logged: tuple[Services, Actor]) -> None:
     assert [e.id for e in events] == list(range(1, len(events) + 1))
 
 
-def test_sqlite_refuses_to_change_the_log(logged: tuple[Services, Actor]) -> None:
-    services, _auditor = logged
-    if not services.db.is_sqlite:
-        return  # on PostgreSQL the grants refuse it: tests/test_pg_roles.py
+def test_sqlite_refuses_to_change_the_log(sqlite_url: str) -> None:
+    """On PostgreSQL the grants refuse it (tests/test_pg_roles.py); on SQLite triggers."""
     from sqlalchemy.exc import IntegrityError
+
+    services, _ = open_services(sqlite_url, hasher=FAST_HASHER)
+    request_cleanup = services.db.dispose
+    make_user(services, "anna")
+    services.relatives.search(make_user(services, "bo"), "x")
 
     for statement in ("UPDATE audit_event SET username = 'x'", "DELETE FROM audit_event"):
         with (
@@ -141,6 +144,7 @@ def test_sqlite_refuses_to_change_the_log(logged: tuple[Services, Actor]) -> Non
             services.db.engine.begin() as connection,
         ):
             connection.execute(text(statement))
+    request_cleanup()
 
 
 @pytest.mark.parametrize(

@@ -280,3 +280,73 @@ def test_demo_data_prints_a_random_password_when_none_is_given(
         assert services.accounts.sign_in("demo-auditor", password).role is Role.AUDITOR
     finally:
         services.db.dispose()
+
+
+def test_a_database_from_before_sign_in_asks_for_its_first_administrator(
+    sqlite_url: str,
+) -> None:
+    """Users made before passwords existed (migration 0003 leaves them without one): nobody
+    could sign in, so the first-administrator path opens; the admin then gives passwords."""
+    from alembic import command
+
+    from advisor_app.persistence import migrations
+    from advisor_app.persistence.database import Database
+
+    db = Database(sqlite_url)
+    command.upgrade(migrations.alembic_config(db), "0002")
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO advisor (username, display_name, role, active, created_at) "
+            "VALUES ('anna', 'Anna Andersen', 'advisor', 1, '2026-01-01 09:00:00.000000')"
+        )
+    db.dispose()
+    services, backup = open_services(sqlite_url, hasher=FAST_HASHER)
+    try:
+        assert backup is not None  # an older file is copied before it is migrated
+        assert not services.accounts.has_users()
+        with pytest.raises(ValidationError, match="already exists"):
+            services.accounts.create_first_admin("anna", "Anna", PASSWORD)
+        admin = services.accounts.create_first_admin("admin", "Anne Admin", PASSWORD)
+        assert services.accounts.has_users()
+        with pytest.raises(AccessDeniedError, match="Wrong user name or password"):
+            services.accounts.sign_in("anna", PASSWORD)
+        services.accounts.set_password(admin, "anna", PASSWORD)
+        assert services.accounts.sign_in("anna", PASSWORD).display_name == "Anna Andersen"
+        with pytest.raises(AccessDeniedError, match="already has users"):
+            services.accounts.create_first_admin("bo", "Bo", PASSWORD)
+        refused = [e for e in audit_events(services.db) if e.action is AuditAction.REFUSED]
+        assert [e.entity for e in refused] == ["AccountService.create_first_admin"]
+    finally:
+        services.db.dispose()
+
+
+def test_a_disabled_or_locked_account_says_so_only_to_the_right_password(
+    workstation: Services,
+) -> None:
+    accounts = workstation.accounts
+    admin = accounts.create_first_admin("anne", "Anne", PASSWORD)
+    accounts.add_user(admin, "bo", Role.ADVISOR, "Bo", PASSWORD)
+    accounts.add_user(admin, "carl", Role.ADVISOR, "Carl", PASSWORD)
+    accounts.disable(admin, "bo")
+    with pytest.raises(AccessDeniedError, match="Wrong user name or password"):
+        accounts.sign_in("bo", "")
+    with pytest.raises(AccessDeniedError, match="disabled"):
+        accounts.sign_in("bo", PASSWORD)
+    for attempt in range(5):
+        with pytest.raises(AccessDeniedError):
+            accounts.sign_in("carl", f"forkert forsøg {attempt}")
+    with pytest.raises(AccessDeniedError) as wrong:
+        accounts.sign_in("carl", "stadig forkert her")
+    assert wrong.value.template == "Wrong user name or password."
+    with pytest.raises(AccessDeniedError) as locked:
+        accounts.sign_in("carl", PASSWORD)
+    assert locked.value.params == {"minutes": 15}  # not 16
+
+
+def test_a_failed_sign_in_keeps_no_typed_password(workstation: Services) -> None:
+    workstation.accounts.create_first_admin("anne", "Anne", PASSWORD)
+    since = last_id(workstation)
+    for typed in ("Mit Hemmelige Kodeord!", "nul\x00tegn"):
+        with pytest.raises(AccessDeniedError):
+            workstation.accounts.sign_in(typed, PASSWORD)
+    assert [u for _a, u, _d in new_events(workstation, since)] == ["(not a user name)"] * 2

@@ -163,8 +163,54 @@ def test_db_roles_is_for_postgresql_only(
     assert capsys.readouterr().err == "advisor-app: 'db roles' is for a PostgreSQL database.\n"
 
 
-def test_the_grants_name_every_table_of_the_models() -> None:
-    statements = "\n".join(pg_roles.statements("x"))
-    for table in pg_roles.case_tables():
-        assert table in statements
-    assert "relative" in pg_roles.case_tables() and "audit_event" not in pg_roles.case_tables()
+def test_every_table_is_case_content_unless_said_otherwise() -> None:
+    """A table a later migration adds is the advisors' alone until someone decides."""
+    from advisor_app.persistence.models import Base
+
+    tables = set(Base.metadata.tables)
+    assert set(pg_roles.case_tables()) == tables - pg_roles.NOT_CASE_CONTENT
+    assert tables >= pg_roles.NOT_CASE_CONTENT  # no stale name in the exceptions
+
+
+def test_a_disabled_user_s_login_loses_its_group_at_once(
+    team: tuple[str, dict[Role, str]],
+) -> None:
+    url, logins = team
+    admin_services = services_as(url, logins[Role.ADMIN])
+    try:
+        admin = admin_services.accounts.sign_in(logins[Role.ADMIN], None)
+        with connect_as(url, logins[Role.ADVISOR]) as before:
+            assert not refused(before, "SELECT count(*) FROM relative")
+        admin_services.accounts.disable(admin, logins[Role.ADVISOR])
+        with connect_as(url, logins[Role.ADVISOR]) as after:
+            assert refused(after, "SELECT count(*) FROM relative")
+    finally:
+        admin_services.db.dispose()
+
+
+def test_an_admin_cannot_put_its_own_login_in_the_advisors_group(
+    team: tuple[str, dict[Role, str]],
+) -> None:
+    url, logins = team
+    with connect_as(url, logins[Role.ADMIN]) as admin:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            admin.execute(
+                "SELECT advisor_app_set_group(%s, 'advisor', true)", (logins[Role.ADMIN],)
+            )
+        assert refused(admin, f'GRANT advisor_app_advisor TO "{logins[Role.ADMIN]}"')
+        assert refused(admin, "SELECT count(*) FROM relative")
+
+
+def test_a_login_writes_access_events_in_its_own_name_only(
+    team: tuple[str, dict[Role, str]],
+) -> None:
+    url, logins = team
+    with connect_as(url, logins[Role.MANAGER]) as manager:
+        head = manager.execute("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")
+        last_id, last_hash = head.fetchone()  # type: ignore[misc]
+        forge = (
+            "INSERT INTO audit_event (id, occurred_at, username, action, entity, prev_hash, hash)"
+            " VALUES (%s, now(), %s, 'export', 'relative', %s, %s)"
+        )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="name the login"):
+            manager.execute(forge, (last_id + 1, logins[Role.AUDITOR], last_hash, "x" * 64))

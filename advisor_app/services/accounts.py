@@ -9,11 +9,13 @@ role (persistence/pg_roles.py) decides what the server lets it touch.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -28,7 +30,7 @@ from advisor_app.domain.permissions import DEFAULT_PURPOSE, Permission
 from advisor_app.domain.rules import LOCKOUT_MINUTES, MAX_FAILED_SIGN_INS, check_password
 from advisor_app.domain.text import clean_line
 from advisor_app.persistence.models import Advisor
-from advisor_app.persistence.pg_roles import group_role
+from advisor_app.persistence.pg_roles import SET_GROUP, group_role
 from advisor_app.services.door import Door, Gated, KeepAndRefuse, Work, door, entrance
 
 ENTITY = "advisor"
@@ -86,6 +88,12 @@ def _login_without_group() -> Iterator[None]:
         raise
 
 
+def loggable(name: str) -> str:
+    """A typed user name as the log may keep it: people type their password into the name
+    field, so what cannot be a user name is not written down."""
+    return name if USERNAME_PATTERN.match(name) else "(not a user name)"
+
+
 def actor_of(row: Advisor) -> Actor:
     return Actor(
         AdvisorId(row.id), row.username, row.role, DEFAULT_PURPOSE[row.role], row.display_name
@@ -105,8 +113,21 @@ class AccountService(Gated):
     # ---- the entrance -----------------------------------------------------------------
     @entrance(Permission.SIGN_IN_STATUS)
     def has_users(self, work: Work) -> bool:
+        """Whether anyone can sign in. On a workstation that needs an active administrator
+        with a password: a database from before sign-in (users without passwords) asks for
+        its first administrator, who then sets the others' passwords."""
         with _login_without_group():
-            return bool(work.session.scalar(select(func.count(Advisor.id))))
+            return bool(work.session.scalar(self._sign_in_possible()))
+
+    def _sign_in_possible(self) -> Any:
+        found = select(func.count(Advisor.id))
+        if self._team:
+            return found
+        return found.where(
+            Advisor.role == Role.ADMIN,
+            Advisor.active.is_(True),
+            Advisor.password_hash.is_not(None),
+        )
 
     @entrance(Permission.FIRST_ADMIN)
     def create_first_admin(
@@ -115,8 +136,10 @@ class AccountService(Gated):
         """The first user of a new database, an administrator, signed in at once."""
         name = clean_username(username)
         shown = clean_line(display_name or name, field="display_name", label=N_("Name")) or name
-        if work.session.scalar(select(func.count(Advisor.id))):
+        if work.session.scalar(self._sign_in_possible()):
             raise AccessDeniedError(N_("The database already has users: sign in."))
+        if work.session.scalar(select(Advisor.id).where(Advisor.username == name)) is not None:
+            raise ValidationError(N_("A user with this name already exists."), field="username")
         row = Advisor(
             username=name,
             display_name=shown,
@@ -141,7 +164,10 @@ class AccountService(Gated):
     def sign_in(self, work: Work, username: str, password: str | None) -> Actor:
         """The Actor for a user whose password is right. On a team database the server has
         already checked the login: the user must be that login."""
-        name = (username or "").strip().lower()[:120]
+        typed = (username or "").strip().lower()[:120]
+        # What cannot be a user name is nobody's (and is never sent to the database: a NUL
+        # would be refused there as an error rather than as a wrong name).
+        name = typed if USERNAME_PATTERN.match(typed) else ""
         if self._team:
             # The staff columns only: a login may read no more of the table (db roles).
             staff = select(Advisor).options(
@@ -152,18 +178,21 @@ class AccountService(Gated):
             with _login_without_group():
                 row = work.session.scalar(staff.where(Advisor.username == name))
             return self._sign_in_team(work, name, row)
-        row = work.session.scalar(select(Advisor).where(Advisor.username == name))
+        row = work.session.scalar(select(Advisor).where(Advisor.username == name)) if name else None
         if row is None or row.password_hash is None:
             self._matches(self._dummy, password or "")  # the same time as for a real user
-            work.log(AuditAction.SIGN_IN_FAILED, ENTITY, username=name, detail="unknown user")
+            work.log(
+                AuditAction.SIGN_IN_FAILED, ENTITY, username=loggable(typed), detail="unknown user"
+            )
             raise KeepAndRefuse(AccessDeniedError(WRONG))
         self._check_password(work, row, password or "", detail=None)
         return actor_of(row)
 
     def _sign_in_team(self, work: Work, name: str, row: Advisor | None) -> Actor:
-        login = work.session.scalar(text("SELECT current_user"))
+        login = str(work.session.scalar(text("SELECT session_user")))
         if row is None or login != name or not row.active:
-            work.log(AuditAction.SIGN_IN_FAILED, ENTITY, username=name, detail="no such user")
+            # In the login's own name: the server takes events from a login in no other.
+            work.log(AuditAction.SIGN_IN_FAILED, ENTITY, username=login, detail="no such user")
             raise KeepAndRefuse(
                 AccessDeniedError(N_("Your database login is not a user of the program."))
             )
@@ -172,7 +201,7 @@ class AccountService(Gated):
             {"group": group_role(row.role)},
         )
         if not member:
-            work.log(AuditAction.SIGN_IN_FAILED, ENTITY, username=name, detail="no group role")
+            work.log(AuditAction.SIGN_IN_FAILED, ENTITY, username=login, detail="no group role")
             raise KeepAndRefuse(
                 AccessDeniedError(
                     N_("Your database login lacks the group role for your role; ask the owner.")
@@ -183,10 +212,13 @@ class AccountService(Gated):
         return actor
 
     def _check_password(self, work: Work, row: Advisor, password: str, detail: str | None) -> None:
-        """Count a wrong password and lock at the fifth; log both. A disabled or locked
-        account is refused before the password is looked at."""
+        """Count a wrong password and lock at the fifth; log both. The password is checked
+        first, always: a disabled or locked account says so only to the right password (no
+        probing of user names), and a locked account counts nothing more."""
         actor = actor_of(row)
         now = work.now()
+        assert row.password_hash is not None
+        right = self._matches(row.password_hash, password)
         if not row.active:
             work.log(
                 AuditAction.SIGN_IN_FAILED,
@@ -195,7 +227,8 @@ class AccountService(Gated):
                 as_actor=actor,
                 detail="disabled",
             )
-            raise KeepAndRefuse(AccessDeniedError(N_("This account is disabled.")))
+            message = N_("This account is disabled.") if right else WRONG
+            raise KeepAndRefuse(AccessDeniedError(message))
         if row.locked_until is not None:
             if row.locked_until > now:
                 work.log(
@@ -205,19 +238,20 @@ class AccountService(Gated):
                     as_actor=actor,
                     detail="locked",
                 )
+                if not right:
+                    raise KeepAndRefuse(AccessDeniedError(WRONG))
                 raise KeepAndRefuse(
                     AccessDeniedError(
                         N_(
                             "The account is locked for {minutes} minutes after too many wrong "
                             "passwords. An administrator can unlock it."
                         ),
-                        minutes=max(1, int((row.locked_until - now).total_seconds() // 60) + 1),
+                        minutes=max(1, math.ceil((row.locked_until - now).total_seconds() / 60)),
                     )
                 )
             row.locked_until = None
             row.failed_sign_ins = 0
-        assert row.password_hash is not None
-        if not self._matches(row.password_hash, password):
+        if not right:
             row.failed_sign_ins += 1
             work.log(
                 AuditAction.SIGN_IN_FAILED,
@@ -316,29 +350,31 @@ class AccountService(Gated):
         work.log(AuditAction.CREATE, ENTITY, entity_id=row.id, detail=role.value)
         return _view(row)
 
-    def _grant_group(self, work: Work, login: str, role: Role) -> None:
-        exists = work.session.scalar(
-            text("SELECT 1 FROM pg_roles WHERE rolname = :login"), {"login": login}
-        )
-        if not exists:
-            raise ValidationError(
-                N_("The database has no login of this name: create it first (createuser)."),
-                field="username",
-            )
-        # The name passed clean_username's pattern, so it is a safe identifier. Granting a
-        # role needs CREATEROLE (PostgreSQL 15) or the owner; the server decides.
+    def _grant_group(self, work: Work, login: str, role: Role, *, member: bool = True) -> None:
+        """Put the login in (or out of) its role's group, through the owner's function of
+        ``db roles``: the server then enforces the role."""
         try:
             with work.session.begin_nested():
-                work.session.execute(text(f'GRANT {group_role(role)} TO "{login}"'))
-        except DBAPIError as exc:
-            if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
-                raise
-            raise AccessDeniedError(
-                N_(
-                    "Your database login may not grant roles: the database owner adds users, "
-                    "or gives your login CREATEROLE."
+                work.session.execute(
+                    text(f"SELECT {SET_GROUP}(:login, :role, :member)"),
+                    {"login": login, "role": role.value, "member": member},
                 )
-            ) from None
+        except DBAPIError as exc:
+            state = getattr(exc.orig, "sqlstate", None)
+            if state == "42704":  # undefined object: no such login
+                raise ValidationError(
+                    N_("The database has no login of this name: create it first (createuser)."),
+                    field="username",
+                ) from None
+            if state == "42883":  # undefined function: db roles has not run
+                raise ValidationError(
+                    N_("The database's group roles are missing: its owner runs 'db roles'.")
+                ) from None
+            if state == "42501":  # insufficient privilege
+                raise AccessDeniedError(
+                    N_("Your database login may not change this user's group.")
+                ) from None
+            raise
 
     @door(Permission.USERS_MANAGE)
     def list_users(self, work: Work) -> tuple[UserView, ...]:
@@ -369,6 +405,8 @@ class AccountService(Gated):
         if row.id == work.actor.advisor_id:
             raise ValidationError(N_("You cannot disable your own account."), field="username")
         row.active = False
+        if self._team:
+            self._grant_group(work, row.username, row.role, member=False)
         work.log(AuditAction.UPDATE, ENTITY, entity_id=row.id, detail="disabled")
         return _view(row)
 

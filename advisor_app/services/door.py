@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -108,6 +109,14 @@ class KeepAndRefuse(Exception):
         self.error = error
 
 
+class RefusedInside(Exception):
+    """Carries an AccessDeniedError raised by the work out of its transaction."""
+
+    def __init__(self, error: AccessDeniedError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
 class Door:
     """Holds the database and the clock; services pass every call through ``run``."""
 
@@ -136,6 +145,10 @@ class Door:
         except StaleDataError:
             # An UPDATE that matched no row because of the version column: a colleague's edit.
             raise ConflictError(CHANGED_BY_OTHERS) from None
+        except RefusedInside as inside:
+            # A refusal the work itself raised (its transaction is gone): logged on its own.
+            self._log_refusal(actor, permission, method)
+            raise inside.error from None
 
     def _run(
         self,
@@ -154,6 +167,8 @@ class Door:
             work = Work(session, self.clock, permission, method, actor)
             try:
                 result = work_fn(work)
+            except AccessDeniedError as error:
+                raise RefusedInside(error) from None
             except KeepAndRefuse as stop:
                 # What the work did so far stays (a failed sign-in's count, its event).
                 audit_log.append(session, work.events)
@@ -167,12 +182,18 @@ class Door:
             raise refused
         return result
 
-    def _log_refusal(self, actor: Actor, permission: Permission, method: str) -> None:
-        with self.db.begin() as session:
-            refused = audit_log.PendingEvent.by(
-                actor, self.clock.now(), AuditAction.REFUSED, method[:60], detail=permission.value
-            )
-            audit_log.append(session, [refused])
+    def _log_refusal(self, actor: Actor | None, permission: Permission, method: str) -> None:
+        refused = audit_log.PendingEvent.by(
+            actor, self.clock.now(), AuditAction.REFUSED, method[:60], detail=permission.value
+        )
+        try:
+            with self.db.begin() as session:
+                audit_log.append(session, [refused])
+        except DBAPIError as exc:
+            # A team database's login in none of the program's groups may not even append
+            # to the log: the server refused it everything, and its own log has the attempt.
+            if getattr(exc.orig, "sqlstate", None) != "42501":
+                raise
 
 
 def _account_refusal(session: Session, actor: Actor) -> AccessDeniedError | None:

@@ -29,6 +29,7 @@ from advisor_app.ui.sign_in import password_edit
 from advisor_app.ui.task_runner import TaskRunner
 
 DEFAULT_MINUTES = 10
+MAX_REFUSALS = 5
 SETTING = "idle_lock_minutes"
 INPUT_EVENTS = frozenset(
     {
@@ -121,6 +122,7 @@ class IdleLock(QObject):
         self._username = username
         self._covers: list[Cover] = []
         self.dialog: UnlockDialog | None = None
+        self.refusals = 0
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
@@ -149,7 +151,24 @@ class IdleLock(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in INPUT_EVENTS and not self.locked:
             self.timer.start()
+        elif (
+            event.type() == QEvent.Type.Show
+            and self.locked
+            and isinstance(watched, QMainWindow | QDialog)
+            and watched.isWindow()
+            and watched is not self.dialog
+            and not any(c.parent() is watched for c in self._covers)
+        ):
+            # A window that opens while locked (a task's message box) is covered too, and
+            # the password question stays on top.
+            self._covers.append(Cover(watched))
+            QTimer.singleShot(0, self._raise_dialog)
         return False
+
+    def _raise_dialog(self) -> None:
+        if self.dialog is not None:
+            self.dialog.raise_()
+            self.dialog.activateWindow()
 
     def lock(self) -> None:
         if self.locked:
@@ -185,11 +204,18 @@ class IdleLock(QObject):
     def _on_refused(self, error: ServiceError) -> None:
         if self.dialog is None:
             return
+        self.refusals += 1
+        if self.refusals >= MAX_REFUSALS:
+            # Whatever the server's rules (a team database's logins are not counted here),
+            # five wrong answers end the program; what was saved is saved.
+            self.quit_requested.emit()
+            return
         self.dialog.unlock_button.setEnabled(True)
         self.dialog.password.clear()
         self.dialog.error.show_error(error, {"password": self.dialog.password})
 
     def unlock(self) -> None:
+        self.refusals = 0
         for cover in self._covers:
             cover.deleteLater()
         self._covers.clear()

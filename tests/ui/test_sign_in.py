@@ -17,7 +17,7 @@ from advisor_app.domain.enums import (
     Role,
 )
 from advisor_app.services.dto import CitizenInput, ConsentInput, RelationInput, RelativeInput
-from advisor_app.ui.app import NoWindowForRole, Session, window_for
+from advisor_app.ui.app import Session
 from advisor_app.ui.idle_lock import Cover, IdleLock
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.session_dialog import SessionDialog
@@ -102,6 +102,7 @@ def test_five_wrong_passwords_lock_the_account(qtbot, services, runner, users): 
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=10_000)
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.actor is None
+    assert "låst i 15 minutter" in dialog.error.text()  # the right password learns why
     (bo,) = [u for u in services.accounts.list_users(users) if u.username == "bo"]
     assert bo.locked_until is not None
     auditor = services.accounts.sign_in("rikke", PASSWORD)
@@ -165,6 +166,49 @@ def test_the_idle_lock_covers_everything_and_keeps_the_typed_note(  # type: igno
     lock.stop()
 
 
+def test_a_window_that_opens_while_locked_is_covered_too(qtbot, services, runner, users):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    bo = services.accounts.sign_in("bo", PASSWORD)
+    lock = IdleLock(runner, lambda p: services.accounts.confirm_password(bo, p), "Bo", 10)
+    window = MainWindow(services, bo, runner, idle_lock=lock)
+    qtbot.addWidget(window)
+    window.show()
+    lock.lock()
+    try:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Fejl", "En opgave fejlede", parent=window)
+        qtbot.addWidget(box)
+        box.open()  # e.g. a task's error message arriving while locked
+        qtbot.waitUntil(lambda: bool(box.findChildren(Cover)), timeout=5_000)
+        assert lock.dialog is not None and lock.dialog.isVisible()
+    finally:
+        lock.unlock()
+        lock.stop()
+    qtbot.waitUntil(lambda: not box.findChildren(Cover), timeout=5_000)
+
+
+def test_five_wrong_answers_to_the_lock_end_the_program(qtbot, services, runner, users):  # type: ignore[no-untyped-def]
+    bo = services.accounts.sign_in("bo", PASSWORD)
+    lock = IdleLock(runner, lambda p: services.accounts.confirm_password(bo, p), "Bo", 10)
+    window = QWidget()
+    qtbot.addWidget(window)
+    lock.lock()
+    assert lock.dialog is not None
+    qtbot.addWidget(lock.dialog)
+    try:
+        with qtbot.waitSignal(lock.quit_requested, timeout=20_000):
+            for attempt in range(5):
+                dialog = lock.dialog
+                qtbot.waitUntil(lambda d=dialog: d.unlock_button.isEnabled(), timeout=10_000)
+                qtbot.keyClicks(dialog.password, f"forkert gæt nummer {attempt}")
+                qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+                if attempt < 4:
+                    qtbot.waitUntil(lambda d=dialog: d.unlock_button.isEnabled(), timeout=10_000)
+    finally:
+        lock.unlock()
+        lock.stop()
+
+
 def test_escape_does_not_unlock(qtbot, services, runner, users):  # type: ignore[no-untyped-def]
     bo = services.accounts.sign_in("bo", PASSWORD)
     lock = IdleLock(runner, lambda p: services.accounts.confirm_password(bo, p), "Bo", 10)
@@ -181,7 +225,12 @@ def test_escape_does_not_unlock(qtbot, services, runner, users):  # type: ignore
 
 @pytest.mark.parametrize(
     ("name", "window_name"),
-    [("bo", "main_window"), ("anne", "admin_window"), ("rikke", "auditor_window")],
+    [
+        ("bo", "main_window"),
+        ("anne", "admin_window"),
+        ("rikke", "auditor_window"),
+        ("lars", "manager_window"),
+    ],
 )
 def test_each_role_gets_its_own_window(qtbot, services, runner, users, name, window_name):  # type: ignore[no-untyped-def]
     actor = services.accounts.sign_in(name, PASSWORD)
@@ -200,13 +249,3 @@ def test_each_role_gets_its_own_window(qtbot, services, runner, users, name, win
         runner.wait_idle()
     finally:
         session.idle_lock.stop()
-
-
-def test_a_manager_is_told_there_is_nothing_for_the_role_yet(qtbot, services, runner, users):  # type: ignore[no-untyped-def]
-    lars = services.accounts.sign_in("lars", PASSWORD)
-    lock = IdleLock(runner, lambda p: None, "Lars", 10)
-    try:
-        with pytest.raises(NoWindowForRole):
-            window_for(services, lars, runner, lock)
-    finally:
-        lock.stop()
