@@ -8,6 +8,8 @@ advisor-app [--db URL] db upgrade                migrate (after a verified backu
 advisor-app --db POSTGRES-URL db roles           group roles and grants (the owner runs it)
 advisor-app [--db URL] [--user NAME] users add|list|unlock|disable|passwd ...
 advisor-app [--db URL] [--user NAME] audit verify [--expect-head HASH]
+advisor-app [--db URL] [--user NAME] stats export --from D --to D --by month|quarter
+            --format xlsx|csv|pdf -o FILE [--min-cell N]
 advisor-app [--db URL] demo-data --relatives N --seed S
 
 Signing in: --user NAME (default: the login name), the password from $ADVISOR_PASSWORD or a
@@ -28,6 +30,7 @@ import secrets
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +39,7 @@ from advisor_app import __version__
 if TYPE_CHECKING:
     from advisor_app.domain.actor import Actor
     from advisor_app.domain.instruments import Instrument
+    from advisor_app.domain.statistics import StatsReport
     from advisor_app.services.facade import Services
 
 log = logging.getLogger("advisor_app")
@@ -135,6 +139,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the head noted at an earlier check: also catches a cut-off tail",
     )
+    stats = sub.add_parser("stats", help="session statistics for management (a manager's)")
+    stats_sub = stats.add_subparsers(dest="stats_command", required=True)
+    export = stats_sub.add_parser(
+        "export",
+        help="aggregated, anonymous figures for a period as XLSX, CSV or PDF",
+        description="Cells counting fewer than --min-cell persons show as <N, with secondary "
+        "suppression so no total gives them away. Usable from a scheduled job: the password "
+        f"from ${PASSWORD_ENV}.",
+    )
+    export.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--by", choices=("month", "quarter"), default="month")
+    export.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
+    export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    export.add_argument("--min-cell", type=int, default=5, metavar="N")
     demo = sub.add_parser(
         "demo-data",
         help="fill the database with realistic Danish demo data",
@@ -321,6 +340,8 @@ def run_command(args: argparse.Namespace, url: str) -> int:
             return users_command(services, args)
         if args.command == "audit":
             return audit_command(services, args)
+        if args.command == "stats":
+            return stats_command(services, args)
         return demo_command(services, args)
     finally:
         services.db.dispose()
@@ -337,6 +358,13 @@ def db_command(args: argparse.Namespace, url: str) -> int:
         if args.db_command == "upgrade":
             backup = db.upgrade()
             seed_reference_data(db)
+            if not db.is_sqlite:
+                from advisor_app.persistence import pg_roles
+
+                with db.engine.begin() as connection:
+                    if pg_roles.groups_exist(connection):
+                        pg_roles.apply(connection)  # new tables get their grants at once
+                        print("grants renewed")
             if backup is not None:
                 print(f"backup: {backup}")
             print("database is at the newest schema")
@@ -414,6 +442,58 @@ def audit_command(services: Services, args: argparse.Namespace) -> int:
         print(f"first broken event: {verdict.broken_id}")
     print(f"last good: {verdict.count} events, head {verdict.head}")
     return 1
+
+
+def parse_day(text: str, what: str) -> date:
+    from advisor_app import i18n
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(
+            i18n._("{what} is not a date of the form YYYY-MM-DD.").format(what=what)
+        ) from None
+
+
+def stats_command(services: Services, args: argparse.Namespace) -> int:
+    """``stats export``: the report, rendered, written, then its export logged."""
+    import hashlib
+
+    from advisor_app import i18n
+    from advisor_app.domain.statistics import Granularity, StatsRequest
+
+    request = StatsRequest(
+        parse_day(args.start, "--from"),
+        parse_day(args.end, "--to"),
+        Granularity(args.by),
+        args.min_cell,
+        args.lang or i18n.DEFAULT_LANGUAGE,
+    ).checked()
+    actor = sign_in(services, args.user)
+    report = services.statistics.report(actor, request)
+    data = render_report(report, args.format)
+    try:
+        args.output.write_bytes(data)
+    except OSError:
+        raise BadInput(i18n._("The file could not be written.")) from None
+    digest = hashlib.sha256(data).hexdigest()
+    services.statistics.record_export(actor, request, args.format, digest)
+    print(f"{args.output}: {len(data):,} bytes, sha256 {digest}")
+    return 0
+
+
+def render_report(report: StatsReport, file_format: str) -> bytes:
+    if file_format == "xlsx":
+        from advisor_app.reports.stats_xlsx import StatsXlsxWriter
+
+        return StatsXlsxWriter().render(report)
+    if file_format == "csv":
+        from advisor_app.reports.stats_csv import StatsCsvWriter
+
+        return StatsCsvWriter().render(report)
+    from advisor_app.reports.stats_pdf import StatsPdfRenderer
+
+    return StatsPdfRenderer().render(report)
 
 
 def demo_command(services: Services, args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -32,6 +32,7 @@ from advisor_app.domain.clock import FixedClock
 from advisor_app.domain.enums import ActionStatus, AuditAction, RelationType, Role
 from advisor_app.domain.errors import AccessDeniedError, ValidationError
 from advisor_app.domain.permissions import ENTRANCES, RULES, Permission
+from advisor_app.domain.statistics import Granularity, StatsRequest
 from advisor_app.persistence.database import Database
 from advisor_app.services.audit import AuditFilter
 from advisor_app.services.door import Door, Gated, Work, door, permission_of
@@ -45,6 +46,7 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services, open_services
 
 PASSWORD = "en lang og god adgangskode"
+STATS_REQUEST = StatsRequest(date(2026, 1, 1), date(2026, 12, 31), Granularity.QUARTER)
 NEW_PASSWORD = "en anden lang adgangskode"
 A, M, AD, AU = Role.ADVISOR, Role.MANAGER, Role.ADMIN, Role.AUDITOR
 EVERYONE = frozenset(Role)
@@ -81,7 +83,15 @@ def test_every_public_service_method_passes_the_door_with_a_declared_permission(
     sqlite_services: Services,
 ) -> None:
     gated = sqlite_services.gated()
-    assert set(gated) == {"accounts", "audit", "check_ins", "reference", "relatives", "sessions"}
+    assert set(gated) == {
+        "accounts",
+        "audit",
+        "check_ins",
+        "reference",
+        "relatives",
+        "sessions",
+        "statistics",
+    }
     assert undeclared(sqlite_services) == []
     # Every one of them is in the table below, and nothing in the table is stale.
     listed = {
@@ -193,11 +203,9 @@ class World:
             services.clock,
             FAST_HASHER,
         )
-        # The owner (a superuser here) adds the first admin, as `users add` would, and lets
-        # the admin's login grant the group roles to the users it adds.
+        # The owner (a superuser here) adds the first admin, as `users add` would; the
+        # admin's login adds the others through db roles' function (no CREATEROLE).
         accounts.create_first_admin("admin", "Anne Admin", None)
-        with services.db.engine.begin() as connection:
-            connection.execute(text("ALTER ROLE admin CREATEROLE"))
         by_role = {AD: admin_services}
         admin = admin_services.accounts.sign_in("admin", None)
         for name, role in (*LOGINS, ("target", A)):
@@ -429,6 +437,17 @@ CALLS: dict[str, Call] = {
         [(U, "advisor")],
         lambda w, a, _: w.as_(a).accounts.set_password(a, "target", NEW_PASSWORD),
     ),
+    # -- statistics
+    "statistics.report": Call(
+        frozenset({M}),
+        [(R, "statistics")],
+        lambda w, a, _: w.as_(a).statistics.report(a, STATS_REQUEST),
+    ),
+    "statistics.record_export": Call(
+        frozenset({M}),
+        [(E, "statistics")],
+        lambda w, a, _: w.as_(a).statistics.record_export(a, STATS_REQUEST, "csv", "ab" * 32),
+    ),
     # -- the access log
     "audit.verify": Call(
         frozenset({AU, AD}), [(R, "audit_event")], lambda w, a, _: w.as_(a).audit.verify(a)
@@ -463,35 +482,44 @@ def last_event_id(services: Services) -> int:
 
 @pytest.mark.parametrize("name", sorted(set(CALLS) - ENTRANCE_METHODS))
 def test_every_method_with_every_role_is_allowed_or_refused_as_the_table_says(
-    sqlite_services: Services, name: str
+    pinned_services: Services, name: str
 ) -> None:
-    """One table, every method, every role: allowed calls write exactly their events;
-    refused ones change nothing and leave one REFUSED event."""
-    world = World.build(sqlite_services)
+    """One table, every method, every role, on both backends (on PostgreSQL each role
+    through its own login, so the server's grants must allow what the table allows):
+    allowed calls write exactly their events; refused ones change nothing and leave one
+    REFUSED event."""
+    services = pinned_services
+    world = World.build(services)
     call = CALLS[name]
-    for role in Role:
-        actor = world.actors[role]
-        prepared = call.prepare(world, role)
-        before = table_counts(sqlite_services.db)
-        last = last_event_id(sqlite_services)
-        if role in call.roles:
-            call.run(world, actor, prepared)
-            events = new_events_since(sqlite_services, last)
-            assert [(e.action, e.entity) for e in events] == call.events, (name, role)
-            assert {(e.username, e.role) for e in events} <= {(actor.username, role)}
-        else:
-            with pytest.raises(AccessDeniedError):
+    service, method = name.split(".")
+    function = getattr(type(getattr(services, service)), method)
+    permission = permission_of(function)
+    assert permission is not None
+    try:
+        for role in Role:
+            actor = world.actors[role]
+            prepared = call.prepare(world, role)
+            before = table_counts(services.db)
+            last = last_event_id(services)
+            if role in call.roles and name in WORKSTATION_ONLY and not services.db.is_sqlite:
+                with pytest.raises(ValidationError, match="team database"):
+                    call.run(world, actor, prepared)
+            elif role in call.roles:
                 call.run(world, actor, prepared)
-            events = new_events_since(sqlite_services, last)
-            service, method = name.split(".")
-            function = getattr(type(getattr(sqlite_services, service)), method)
-            permission = permission_of(function)
-            assert permission is not None
-            assert [(e.action, e.username, e.entity, e.detail) for e in events] == [
-                (AuditAction.REFUSED, actor.username, function.__qualname__, permission.value)
-            ], (name, role)
-            after = table_counts(sqlite_services.db)
-            assert {**after, "audit_event": before["audit_event"]} == before, (name, role)
+                events = new_events_since(services, last)
+                assert [(e.action, e.entity) for e in events] == call.events, (name, role)
+                assert {(e.username, e.role) for e in events} <= {(actor.username, role)}
+            else:
+                with pytest.raises(AccessDeniedError):
+                    call.run(world, actor, prepared)
+                events = new_events_since(services, last)
+                assert [(e.action, e.username, e.entity, e.detail) for e in events] == [
+                    (AuditAction.REFUSED, actor.username, function.__qualname__, permission.value)
+                ], (name, role)
+                after = table_counts(services.db)
+                assert {**after, "audit_event": before["audit_event"]} == before, (name, role)
+    finally:
+        world.close()
 
 
 def test_the_table_agrees_with_the_rules(sqlite_services: Services) -> None:

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     OWN_ACCOUNT = "account.own"  # change one's own password
     AUDIT_VERIFY = "audit.verify"
     AUDIT_READ = "audit.read"
+    STATISTICS_READ = "statistics.read"  # aggregated and suppressed: never a person
     SIGN_IN = "account.sign_in"  # the entrance: no actor yet
     FIRST_ADMIN = "account.first_admin"  # only while the database has no users
     SIGN_IN_STATUS = "account.status"  # whether the database has users yet: no personal data
@@ -86,6 +87,12 @@ RULES: dict[Permission, Rule] = {
         {Purpose.AUDIT},
         logged=True,
         refusal=N_("Only an auditor can read the access log."),
+    ),
+    Permission.STATISTICS_READ: _rule(
+        {Role.MANAGER},
+        {Purpose.STATISTICS},
+        logged=True,
+        refusal=N_("Only a manager can see the statistics."),
     ),
     # The entrance: checked by the door's anonymous path, never against an actor.
     Permission.SIGN_IN: _rule(set(), set(), logged=True, refusal=N_("Sign-in refused.")),

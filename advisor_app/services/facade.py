@@ -21,6 +21,7 @@ from advisor_app.services.door import Door, Gated
 from advisor_app.services.reference import ReferenceService, seed_reference_data
 from advisor_app.services.relatives import RelativeService
 from advisor_app.services.sessions import SessionService
+from advisor_app.services.statistics import StatisticsService
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Services:
     reference: ReferenceService
     relatives: RelativeService
     sessions: SessionService
+    statistics: StatisticsService
 
     @classmethod
     def build(
@@ -49,6 +51,7 @@ class Services:
             reference=ReferenceService(door),
             relatives=RelativeService(door),
             sessions=SessionService(door),
+            statistics=StatisticsService(door),
         )
 
     def gated(self) -> dict[str, Gated]:

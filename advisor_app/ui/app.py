@@ -31,7 +31,7 @@ from advisor_app.ui.idle_lock import DEFAULT_MINUTES as DEFAULT_IDLE_MINUTES
 from advisor_app.ui.idle_lock import SETTING as IDLE_SETTING
 from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.main_window import MainWindow
-from advisor_app.ui.role_windows import AdminWindow, AnyWindow, AuditorWindow
+from advisor_app.ui.role_windows import AdminWindow, AnyWindow, AuditorWindow, ManagerWindow
 from advisor_app.ui.sign_in import FirstAdminDialog, SignInDialog
 from advisor_app.ui.task_runner import TaskRunner, log_bug
 
@@ -131,25 +131,18 @@ class Session:
             new._pending_select = selected
 
 
-class NoWindowForRole(ServiceError):
-    """A role with nothing to show in the window (yet): said at sign-in, not as a bug."""
-
-
 def window_for(
     services: Services, actor: Actor, runner: TaskRunner, idle_lock: IdleLock
 ) -> AnyWindow:
     """Each role its own window: case work for an advisor, users and settings for an
-    admin, the access log for an auditor. A manager sees statistics only, and this version
-    has none: the sign-in says so instead of opening an empty window."""
+    admin, the access log for an auditor, statistics for a manager."""
     if actor.role is Role.ADVISOR:
         return MainWindow(services, actor, runner, idle_lock=idle_lock)
     if actor.role is Role.ADMIN:
         return AdminWindow(services, actor, runner, idle_lock)
     if actor.role is Role.AUDITOR:
         return AuditorWindow(services, actor, runner, idle_lock)
-    raise NoWindowForRole(
-        N_("The manager role sees statistics only, and this version has no statistics yet.")
-    )
+    return ManagerWindow(services, actor, runner, idle_lock)
 
 
 def sign_in_interactively(services: Services, runner: TaskRunner, user: str | None) -> Actor | None:
@@ -271,16 +264,7 @@ def run_gui(
         services.db.dispose()
         return 3
     session = Session(services, actor, runner)
-    try:
-        window = session.show()
-    except NoWindowForRole as error:
-        session.idle_lock.stop()
-        services.db.dispose()
-        message = error.translated(i18n._)
-        if screenshot is None:
-            QMessageBox(QMessageBox.Icon.Information, i18n._(PRODUCT_NAME), message).exec()
-        print(f"advisor-app: {message}", file=sys.stderr)
-        return 3
+    window = session.show()
     if screenshot is not None:
         if isinstance(window, MainWindow):
             take_screenshot(window, screenshot, screenshot_tab)

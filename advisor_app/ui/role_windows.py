@@ -1,6 +1,7 @@
 """The windows of the roles that do no case work: the administrator's (users, licensed
-instrument texts, the access log's check) and the auditor's (the access log). Neither shows
-anything of a relative's case; the services would refuse it anyway."""
+instrument texts, the access log's check), the auditor's (the access log) and the
+manager's (statistics). None shows anything of a relative's case; the services would
+refuse it anyway."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from advisor_app.ui.account_menu import PRODUCT, AccountMenus
 from advisor_app.ui.audit_page import AuditPage
 from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.statistics_page import StatisticsPage
 from advisor_app.ui.task_runner import TaskRunner
 from advisor_app.ui.users_page import UsersPage
 
@@ -118,4 +120,17 @@ class AuditorWindow(RoleWindow):
         self.account_menus.finish()
 
 
-AnyWindow = MainWindow | AdminWindow | AuditorWindow
+class ManagerWindow(RoleWindow):
+    """Statistics only: aggregated, suppressed, never a person."""
+
+    def __init__(
+        self, services: Services, actor: Actor, runner: TaskRunner, idle_lock: IdleLock | None
+    ) -> None:
+        super().__init__(services, actor, runner, idle_lock)
+        self.setObjectName("manager_window")
+        self.statistics_page = StatisticsPage(services, runner, actor)
+        self.setCentralWidget(self.statistics_page)
+        self.account_menus.finish()
+
+
+AnyWindow = MainWindow | AdminWindow | AuditorWindow | ManagerWindow
