@@ -23,17 +23,15 @@ VIEWS: dict[str, str] = {
     "stats_session_topic": """
         SELECT st.session_id, t.code AS topic
         FROM session_topic st JOIN topic t ON t.id = st.topic_id""",
-    "stats_session_condition": """
-        SELECT DISTINCT s.id AS session_id, cc.condition
-        FROM advisory_session s
-        JOIN advice_case c ON c.id = s.case_id
-        JOIN care_relation cr ON cr.relative_id = c.relative_id
+    # Per relative, not per session: small, and a session's rows come from joining it by
+    # its relative (a DISTINCT over every session would be read whole for each query).
+    "stats_relative_condition": """
+        SELECT DISTINCT cr.relative_id, cc.condition
+        FROM care_relation cr
         JOIN citizen_condition cc ON cc.citizen_id = cr.citizen_id""",
-    "stats_session_relation": """
-        SELECT DISTINCT s.id AS session_id, cr.relation_type
-        FROM advisory_session s
-        JOIN advice_case c ON c.id = s.case_id
-        JOIN care_relation cr ON cr.relative_id = c.relative_id""",
+    "stats_relative_relation": """
+        SELECT DISTINCT cr.relative_id, cr.relation_type
+        FROM care_relation cr""",
     "stats_case": """
         SELECT c.relative_id, c.opened_at FROM advice_case c""",
     "stats_follow_up": """
@@ -58,11 +56,11 @@ stats_session: TableClause = table(
 stats_session_topic = table(
     "stats_session_topic", column("session_id", Integer), column("topic", String)
 )
-stats_session_condition = table(
-    "stats_session_condition", column("session_id", Integer), column("condition", String)
+stats_relative_condition = table(
+    "stats_relative_condition", column("relative_id", Integer), column("condition", String)
 )
-stats_session_relation = table(
-    "stats_session_relation", column("session_id", Integer), column("relation_type", String)
+stats_relative_relation = table(
+    "stats_relative_relation", column("relative_id", Integer), column("relation_type", String)
 )
 stats_case = table("stats_case", column("relative_id", Integer), column("opened_at", UTCDateTime()))
 stats_follow_up = table(

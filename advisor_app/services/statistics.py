@@ -70,8 +70,8 @@ from advisor_app.persistence.stats_views import (
     stats_check_in,
     stats_follow_up,
     stats_session,
-    stats_session_condition,
-    stats_session_relation,
+    stats_relative_condition,
+    stats_relative_relation,
     stats_session_topic,
 )
 from advisor_app.services.door import Gated, Work, door
@@ -213,10 +213,8 @@ class StatisticsQueries:
     # -- sessions by a breakdown
     def breakdown(self, which: Breakdown) -> Aggregates:
         s = stats_session
-        link, category = self._category(which)
-        source: FromClause = (
-            s if link is None else s.join(link, link.c.session_id == s.c.session_id)
-        )
+        link, key, category = self._category(which)
+        source: FromClause = s if link is None else s.join(link, link.c[key] == s.c[key])
         measures = _measures(s)
         cells = self._run(
             select(category.label("category"), self.bucket.label("period"), *measures)
@@ -232,7 +230,7 @@ class StatisticsQueries:
         )
         every = select(*measures).select_from(s).where(self.in_range)
         if link is not None:
-            every = every.where(s.c.session_id.in_(select(link.c.session_id)))
+            every = every.where(s.c[key].in_(select(link.c[key])))
         columns = self._run(every.add_columns(self.bucket.label("period")).group_by(self.bucket))
         (total,) = self._run(every)
         return Aggregates(
@@ -242,15 +240,17 @@ class StatisticsQueries:
             Figures.of(total),
         )
 
-    def _category(self, which: Breakdown) -> tuple[FromClause | None, ColumnElement[Any]]:
+    def _category(self, which: Breakdown) -> tuple[FromClause | None, str, ColumnElement[Any]]:
+        """The link to join (None: the session's own column), the key it joins on (the
+        session's id, or its relative's), and the category."""
         s = stats_session
         if which is Breakdown.ADVISOR:
-            return None, s.c.advisor_id
+            return None, "session_id", s.c.advisor_id
         if which is Breakdown.FORM:
-            return None, s.c.form
+            return None, "session_id", s.c.form
         if which is Breakdown.AGE_GROUP:
             age = self._utc_year(s.c.started_at) - s.c.birth_year
-            return None, case(
+            return None, "session_id", case(
                 (s.c.relative_id.is_(None), literal("anonymous")),
                 (s.c.birth_year.is_(None), literal("unknown")),
                 (age < ADULT_AGE, literal("child")),
@@ -258,13 +258,13 @@ class StatisticsQueries:
             )
         if which is Breakdown.TOPIC:
             link = stats_session_topic
-            return link, link.c.topic
+            return link, "session_id", link.c.topic
         if which is Breakdown.CONDITION:
-            link = stats_session_condition
-            return link, link.c.condition
+            conditions = stats_relative_condition
+            return conditions, "relative_id", conditions.c.condition
         if which is Breakdown.RELATION:
-            link = stats_session_relation
-            return link, link.c.relation_type
+            relations = stats_relative_relation
+            return relations, "relative_id", relations.c.relation_type
         goal_of = {topic: goal.code for goal in strategy_goals() for topic in goal.topics}
         t = stats_session_topic
         goal = case(*((t.c.topic == topic, code) for topic, code in goal_of.items()), else_=None)
@@ -274,7 +274,7 @@ class StatisticsQueries:
             .distinct()
             .subquery("session_goal")
         )
-        return mapped, mapped.c.goal
+        return mapped, "session_id", mapped.c.goal
 
     def _utc_year(self, column: Any) -> ColumnElement[Any]:
         """The UTC year of a timestamp, alike on both backends (whatever the server's zone)."""
