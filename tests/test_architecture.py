@@ -13,6 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+LAYERS = "Layers: ui | devtools > services | reports > persistence > domain"
+REPORTS = "Reports take plain data: no services, no storage, no UI"
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -62,10 +64,10 @@ def test_the_contracts_catch_violations(tmp_path: Path) -> None:
             "persistence/types.py": "import advisor_app.services.dto  # noqa",
         },
     )
-    assert "Contracts: 1 kept, 3 broken." in out, out
+    assert "Contracts: 2 kept, 3 broken." in out, out
     assert "The core never imports Qt BROKEN" in out
     assert "never to the ORM or SQLAlchemy BROKEN" in out
-    assert "Layers: ui | devtools > services > persistence > domain BROKEN" in out
+    assert f"{LAYERS} BROKEN" in out
 
 
 @pytest.mark.parametrize(
@@ -81,13 +83,41 @@ def test_nothing_of_the_program_imports_devtools(
     tmp_path: Path, bad_imports: dict[str, str]
 ) -> None:
     out = lint_imports_with(tmp_path, bad_imports)
-    assert "Layers: ui | devtools > services > persistence > domain BROKEN" in out, out
+    assert f"{LAYERS} BROKEN" in out, out
 
 
 def test_devtools_never_imports_qt(tmp_path: Path) -> None:
     out = lint_imports_with(tmp_path, {"devtools/demo/people.py": "import PySide6.QtCore  # noqa"})
-    assert "Contracts: 3 kept, 1 broken." in out, out
+    assert "Contracts: 4 kept, 1 broken." in out, out
     assert "The core never imports Qt BROKEN" in out
+
+
+@pytest.mark.parametrize(
+    ("bad_imports", "broken"),
+    [
+        ({"reports/stats_csv.py": "import advisor_app.services.dto  # noqa"}, (LAYERS, REPORTS)),
+        ({"reports/stats_csv.py": "import advisor_app.persistence.models  # noqa"}, (REPORTS,)),
+        ({"reports/stats_pdf.py": "import sqlalchemy  # noqa"}, (REPORTS,)),
+        ({"reports/stats_xlsx.py": "import PySide6.QtGui  # noqa"}, ("The core never imports Qt",)),
+        ({"services/door.py": "import advisor_app.reports.stats_csv  # noqa"}, (LAYERS,)),
+    ],
+    ids=[
+        "reports-to-services",
+        "reports-to-persistence",
+        "reports-to-sqlalchemy",
+        "reports-to-qt",
+        "services-to-reports",
+    ],
+)
+def test_reports_take_plain_data(
+    tmp_path: Path, bad_imports: dict[str, str], broken: tuple[str, ...]
+) -> None:
+    """The writers get the domain's data and give bytes: they reach no service, no storage,
+    no Qt, and the services do not reach them (the UI and the CLI hand a report over)."""
+    out = lint_imports_with(tmp_path, bad_imports)
+    for name in broken:
+        assert f"{name} BROKEN" in out, out
+    assert f"Contracts: {5 - len(broken)} kept, {len(broken)} broken." in out, out
 
 
 def test_the_core_imports_with_qt_absent() -> None:
@@ -100,7 +130,7 @@ def test_the_core_imports_with_qt_absent() -> None:
             sys.modules[name] = None
         import advisor_app
         names = []
-        for package in ("domain", "persistence", "services", "devtools"):
+        for package in ("domain", "persistence", "services", "reports", "devtools"):
             module = importlib.import_module(f"advisor_app.{package}")
             for info in pkgutil.walk_packages(module.__path__, f"advisor_app.{package}."):
                 importlib.import_module(info.name)

@@ -10,7 +10,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-QT_FREE_PACKAGES = ("advisor_app.domain", "advisor_app.persistence", "advisor_app.services")
+QT_FREE_PACKAGES = (
+    "advisor_app.domain",
+    "advisor_app.persistence",
+    "advisor_app.services",
+    "advisor_app.reports",
+)
 
 
 def test_mypy_strict() -> None:
