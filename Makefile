@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint bench bench-log wheel clean messages
+.PHONY: run test lint bench bench-log bench-stats wheel clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench: $(VENV)/.stamp-run
 
 bench-log: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/access_log.py $(ARGS)
+
+bench-stats: $(VENV)/.stamp-run
+	$(BIN)/python benchmarks/stats_report.py $(ARGS)
 
 wheel: $(VENV)/.stamp-test
 	$(BIN)/python -m build --wheel --outdir dist .

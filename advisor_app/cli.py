@@ -39,7 +39,6 @@ from advisor_app import __version__
 if TYPE_CHECKING:
     from advisor_app.domain.actor import Actor
     from advisor_app.domain.instruments import Instrument
-    from advisor_app.domain.statistics import StatsReport
     from advisor_app.services.facade import Services
 
 log = logging.getLogger("advisor_app")
@@ -471,7 +470,9 @@ def stats_command(services: Services, args: argparse.Namespace) -> int:
     ).checked()
     actor = sign_in(services, args.user)
     report = services.statistics.report(actor, request)
-    data = render_report(report, args.format)
+    from advisor_app.reports.stats_export import render
+
+    data = render(report, args.format)
     try:
         args.output.write_bytes(data)
     except OSError:
@@ -480,20 +481,6 @@ def stats_command(services: Services, args: argparse.Namespace) -> int:
     services.statistics.record_export(actor, request, args.format, digest)
     print(f"{args.output}: {len(data):,} bytes, sha256 {digest}")
     return 0
-
-
-def render_report(report: StatsReport, file_format: str) -> bytes:
-    if file_format == "xlsx":
-        from advisor_app.reports.stats_xlsx import StatsXlsxWriter
-
-        return StatsXlsxWriter().render(report)
-    if file_format == "csv":
-        from advisor_app.reports.stats_csv import StatsCsvWriter
-
-        return StatsCsvWriter().render(report)
-    from advisor_app.reports.stats_pdf import StatsPdfRenderer
-
-    return StatsPdfRenderer().render(report)
 
 
 def demo_command(services: Services, args: argparse.Namespace) -> int:

@@ -441,3 +441,62 @@ def test_stats_export_is_a_manager_s(cli_db: str, tmp_path, capsys, monkeypatch)
     assert main(["--user", "anna", *base]) == 3
     assert capsys.readouterr().err == "advisor-app: Only a manager can see the statistics.\n"
     assert not out.exists()
+
+
+# ---- the exports hold no person ------------------------------------------------------------------
+def test_no_name_note_or_cpr_reaches_any_export(
+    dataset: Services,
+    report: StatsReport,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Every relative's and citizen's name, every CPR number and every session note of the
+    generated data is searched for in the CSV, in the XLSX as LibreOffice reads it, and in
+    the PDF as pdftotext reads it."""
+    import subprocess
+
+    from test_stats_reports import LIBREOFFICE_CSV, need
+
+    from advisor_app.persistence.models import Citizen
+    from advisor_app.reports.stats_export import render
+
+    with dataset.db.begin() as s:
+        names = {r.name for r in s.scalars(select(Relative))} | {
+            c.name for c in s.scalars(select(Citizen))
+        }
+        cprs = {c.cpr for c in s.scalars(select(Citizen)) if c.cpr}
+        notes = {x.notes for x in s.scalars(select(AdvisorySession)) if len(x.notes) > 20}
+    assert len(names) > 500 and cprs and notes
+    texts = {"csv": render(report, "csv").decode("utf-8-sig")}
+    (tmp_path / "s.xlsx").write_bytes(render(report, "xlsx"))
+    subprocess.run(
+        [
+            need("soffice"),
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            LIBREOFFICE_CSV,
+            "--outdir",
+            str(tmp_path / "x"),
+            str(tmp_path / "s.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    texts["xlsx"] = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "x").glob("*.csv"))
+    (tmp_path / "s.pdf").write_bytes(render(report, "pdf"))
+    texts["pdf"] = subprocess.run(
+        [need("pdftotext"), str(tmp_path / "s.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    for kind, text in texts.items():
+        assert len(text) > 1000, kind
+        assert "Demo Advisor" in text or kind == "pdf"  # staff appear: the advisor breakdown
+        for name in names:
+            assert name not in text, (kind, name)
+        for cpr in cprs:
+            assert cpr not in text.replace("-", ""), kind
+        for note in notes:
+            assert note not in text, kind

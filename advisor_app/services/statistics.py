@@ -69,9 +69,9 @@ from advisor_app.persistence.stats_views import (
     stats_case,
     stats_check_in,
     stats_follow_up,
-    stats_session,
     stats_relative_condition,
     stats_relative_relation,
+    stats_session,
     stats_session_topic,
 )
 from advisor_app.services.door import Gated, Work, door
@@ -250,11 +250,15 @@ class StatisticsQueries:
             return None, "session_id", s.c.form
         if which is Breakdown.AGE_GROUP:
             age = self._utc_year(s.c.started_at) - s.c.birth_year
-            return None, "session_id", case(
-                (s.c.relative_id.is_(None), literal("anonymous")),
-                (s.c.birth_year.is_(None), literal("unknown")),
-                (age < ADULT_AGE, literal("child")),
-                else_=literal("adult"),
+            return (
+                None,
+                "session_id",
+                case(
+                    (s.c.relative_id.is_(None), literal("anonymous")),
+                    (s.c.birth_year.is_(None), literal("unknown")),
+                    (age < ADULT_AGE, literal("child")),
+                    else_=literal("adult"),
+                ),
             )
         if which is Breakdown.TOPIC:
             link = stats_session_topic

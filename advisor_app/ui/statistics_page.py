@@ -43,6 +43,7 @@ from advisor_app.domain.statistics import (
     Table,
 )
 from advisor_app.i18n import _, current_language
+from advisor_app.reports.stats_export import render
 from advisor_app.services.facade import Services
 from advisor_app.ui.forms import ErrorBanner, date_edit, from_qdate
 from advisor_app.ui.serial_calls import SerialCalls
@@ -56,21 +57,6 @@ EXPORT_FORMATS = {
 }
 BAR_COLOUR = "#1f4e79"
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def render(report: StatsReport, file_format: str) -> bytes:
-    """The export's bytes (the writers live in reports/, beside the services)."""
-    if file_format == "xlsx":
-        from advisor_app.reports.stats_xlsx import StatsXlsxWriter
-
-        return StatsXlsxWriter().render(report)
-    if file_format == "csv":
-        from advisor_app.reports.stats_csv import StatsCsvWriter
-
-        return StatsCsvWriter().render(report)
-    from advisor_app.reports.stats_pdf import StatsPdfRenderer
-
-    return StatsPdfRenderer().render(report)
 
 
 class StatsTableModel(QAbstractTableModel):
