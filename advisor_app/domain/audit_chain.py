@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from advisor_app.domain.errors import N_
+
 GENESIS = "0" * 64
 
 
@@ -68,15 +70,16 @@ class Verdict:
     count: int  # events checked
     head: str  # the hash of the last good event (GENESIS for an empty log)
     broken_id: int | None = None  # the first event where the chain breaks
-    reason: str | None = None  # an English source template (see REASONS)
+    reason: str | None = None  # an English source template (one of those below)
 
 
-EDITED = "Event {id} was changed after it was written."
-MISSING_BEFORE = (
+# Marked for the catalog: the UI and the CLI show them translated (``_(reason).format(id=...)``).
+EDITED = N_("Event {id} was changed after it was written.")
+MISSING_BEFORE = N_(
     "The event before event {id} is missing or was replaced (deleted, inserted or reordered)."
 )
-GAP = "Events are missing before event {id} (the numbering jumps)."
-HEAD_MISMATCH = "The log ends at a different event than expected: events were cut off or added."
+GAP = N_("Events are missing before event {id} (the numbering jumps).")
+HEAD_MISMATCH = N_("The log ends at a different event than expected: events were cut off or added.")
 
 
 def verify(events: Iterable[tuple[ChainedEvent, str]], expect_head: str | None = None) -> Verdict:
