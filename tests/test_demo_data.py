@@ -550,14 +550,10 @@ def test_generated_check_ins_read_back_through_the_check_in_service(
 
 
 @pytest.mark.postgres
-def test_postgresql_copy_and_sequences_after_explicit_ids(request: pytest.FixtureRequest) -> None:
+def test_postgresql_copy_and_sequences_after_explicit_ids(postgresql_url: str) -> None:
     """On PostgreSQL rows go in by COPY with explicit ids; the id sequences must be moved on,
     or the next ordinary insert collides with a demo row."""
-    try:
-        url: str = request.getfixturevalue("postgresql_url")  # tests/conftest.py
-    except pytest.FixtureLookupError:
-        pytest.skip("no PostgreSQL fixture in this checkout")
-    services, _backup = open_services(url)
+    services, _backup = open_services(postgresql_url)
     try:
         actor = make_user(services, "demo", "Demo Advisor")
         summary = _generate(services, actor, relatives=100)

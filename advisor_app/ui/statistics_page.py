@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -138,6 +139,7 @@ class StatisticsPage(SerialCalls):
         self._runner = runner
         self._actor = actor
         self._busy = False
+        self._shown_once = False
         self.report: StatsReport | None = None
         this_day = today or date.today()
         first_of_month = this_day.replace(day=1)
@@ -256,6 +258,13 @@ class StatisticsPage(SerialCalls):
         self.breakdown_combo.currentIndexChanged.connect(self._show_table)
         self.measure_combo.currentIndexChanged.connect(self._show_table)
         self._update_buttons()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The last twelve whole months, as soon as the page is first shown."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.load()
 
     # ---- the report ---------------------------------------------------------------------
     def request(self) -> StatsRequest:
