@@ -198,7 +198,8 @@ class StatisticsPage(SerialCalls):
         self.period_plot.setObjectName("sessions_per_period")
         self.period_plot.setMenuEnabled(False)
         self.period_plot.getPlotItem().ctrlMenu.setParent(self, Qt.WindowType.Popup)
-        self.period_plot.setMinimumHeight(180)
+        self.period_plot.setMinimumHeight(160)
+        self.period_plot.setMaximumHeight(230)
 
         # -- a breakdown as a table and a chart
         self.breakdown_combo = QComboBox()
@@ -251,7 +252,7 @@ class StatisticsPage(SerialCalls):
         layout.addWidget(headlines)
         layout.addWidget(self.period_plot)
         layout.addLayout(chooser)
-        layout.addWidget(lower, 1)
+        layout.addWidget(lower, 3)
         layout.addLayout(exports)
 
         self.show_button.clicked.connect(self.load)
