@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QWidget
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.errors import N_, ServiceError, ValidationError
 from advisor_app.domain.instruments import Instrument
-from advisor_app.i18n import _
+from advisor_app.i18n import _, current_language
 from advisor_app.services.facade import Services
 from advisor_app.ui.task_runner import TaskRunner
 
@@ -46,3 +47,45 @@ def load(
         on_error,
         owner=owner,
     )
+
+
+class InstrumentTextLoader(QObject):
+    """The menu item's whole path in one place: ask, read, load, say so in the status bar."""
+
+    loaded = Signal(object)  # Instrument
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        runner: TaskRunner,
+        services: Services,
+        actor: Actor,
+        on_error: Callable[[ServiceError], None],
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._runner = runner
+        self._services = services
+        self._actor = actor
+        self._on_error = on_error
+
+    def ask(self) -> None:
+        ask_for_file(self._window, self.load)
+
+    def load(self, path: str) -> None:
+        load(
+            self._window,
+            self._runner,
+            self._services,
+            self._actor,
+            path,
+            self._on_loaded,
+            self._on_error,
+        )
+
+    def _on_loaded(self, instrument: Instrument) -> None:
+        self._window.statusBar().showMessage(
+            _("The text of {name} is loaded.").format(name=instrument.name_in(current_language())),
+            8000,
+        )
+        self.loaded.emit(instrument)

@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.errors import ServiceError
-from advisor_app.domain.instruments import Instrument
-from advisor_app.i18n import _, current_language, ngettext
+from advisor_app.i18n import _, ngettext
 from advisor_app.services.check_ins import DEFAULT_PERIOD_DAYS, DUE_LIST_LIMIT
 from advisor_app.services.dto import (
     ActionView,
@@ -231,7 +230,12 @@ class MainWindow(QMainWindow):
         find_action.triggered.connect(self._on_find_triggered)
 
         load_text = self.account_menus.settings_menu.addAction(_("Load licensed instrument &text…"))
-        load_text.triggered.connect(self._on_load_text_triggered)
+        self.text_loader = instrument_text.InstrumentTextLoader(
+            self, self.runner, self.services, self.actor, self._show_error
+        )
+        # The history shows the text from now on, too.
+        self.text_loader.loaded.connect(lambda _instrument: self.page.reload())
+        load_text.triggered.connect(self.text_loader.ask)
         self.account_menus.finish()
 
     def _on_find_triggered(self) -> None:
@@ -398,27 +402,9 @@ class MainWindow(QMainWindow):
         self._pending_select = relative_id
         self.run_search()
 
-    def _on_load_text_triggered(self) -> None:
-        instrument_text.ask_for_file(self, self.load_instrument_text)
-
     def load_instrument_text(self, path: str) -> None:
         """Read a licensed text file and keep it in the database for the whole team."""
-        instrument_text.load(
-            self,
-            self.runner,
-            self.services,
-            self.actor,
-            path,
-            self._on_instrument_text_loaded,
-            self._show_error,
-        )
-
-    def _on_instrument_text_loaded(self, instrument: Instrument) -> None:
-        self.page.reload()  # the history shows the text from now on, too
-        self.statusBar().showMessage(
-            _("The text of {name} is loaded.").format(name=instrument.name_in(current_language())),
-            8000,
-        )
+        self.text_loader.load(path)
 
     # ---- follow-ups --------------------------------------------------------------------
     def _on_tabs_current_changed(self, index: int) -> None:

@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.audit_chain import Verdict
 from advisor_app.domain.errors import ServiceError
-from advisor_app.domain.instruments import Instrument
-from advisor_app.i18n import _, current_language
+from advisor_app.i18n import _
 from advisor_app.services.facade import Services
 from advisor_app.ui import instrument_text
 from advisor_app.ui.account_menu import PRODUCT, AccountMenus
@@ -64,7 +63,10 @@ class AdminWindow(RoleWindow):
         self.verify_action = log_menu.addAction(_("&Verify the access log"))
         self.verify_action.triggered.connect(self._on_verify_action_triggered)
         load_text = self.account_menus.settings_menu.addAction(_("Load licensed instrument &text…"))
-        load_text.triggered.connect(self._on_load_text_triggered)
+        self.text_loader = instrument_text.InstrumentTextLoader(
+            self, runner, services, actor, self._show_error
+        )
+        load_text.triggered.connect(self.text_loader.ask)
         self.account_menus.finish()
         self.verdict_box: QMessageBox | None = None
 
@@ -88,25 +90,8 @@ class AdminWindow(RoleWindow):
         self.verdict_box = box
         box.open()
 
-    def _on_load_text_triggered(self) -> None:
-        instrument_text.ask_for_file(self, self.load_instrument_text)
-
     def load_instrument_text(self, path: str) -> None:
-        instrument_text.load(
-            self,
-            self.runner,
-            self.services,
-            self.actor,
-            path,
-            self._on_instrument_text_loaded,
-            self._show_error,
-        )
-
-    def _on_instrument_text_loaded(self, instrument: Instrument) -> None:
-        self.statusBar().showMessage(
-            _("The text of {name} is loaded.").format(name=instrument.name_in(current_language())),
-            8000,
-        )
+        self.text_loader.load(path)
 
 
 class AuditorWindow(RoleWindow):

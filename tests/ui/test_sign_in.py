@@ -249,3 +249,27 @@ def test_each_role_gets_its_own_window(qtbot, services, runner, users, name, win
         runner.wait_idle()
     finally:
         session.idle_lock.stop()
+
+
+def test_the_admin_verifies_the_log_and_loads_a_licensed_text(  # type: ignore[no-untyped-def]
+    qtbot, services, runner, users, tmp_path
+):
+    import json
+
+    anne = services.accounts.sign_in("anne", PASSWORD)
+    session = Session(services, anne, runner)
+    window = session.show()
+    qtbot.addWidget(window)
+    try:
+        window.verify_action.trigger()
+        qtbot.waitUntil(lambda: window.verdict_box is not None, timeout=10_000)
+        assert "Adgangsloggen er hel" in window.verdict_box.text()
+        items = {str(n): {"da": f"Spørgsmål {n}", "en": f"Item {n}"} for n in range(1, 5)}
+        licensed = tmp_path / "zarit4.json"
+        licensed.write_text(json.dumps({"id": "zarit4", "version": "shell-1", "items": items}))
+        with qtbot.waitSignal(window.text_loader.loaded, timeout=10_000):
+            window.load_instrument_text(str(licensed))
+        assert services.check_ins.registry(anne).get("zarit4").shows_text
+        assert "indlæst" in window.statusBar().currentMessage()
+    finally:
+        session.idle_lock.stop()
