@@ -500,3 +500,56 @@ def test_no_name_note_or_cpr_reaches_any_export(
             assert cpr not in text.replace("-", ""), kind
         for note in notes:
             assert note not in text, kind
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "pdf"])
+def test_stats_export_writes_the_file_and_logs_it(
+    cli_db: str,
+    tmp_path,
+    capsys,
+    monkeypatch,
+    file_format,  # type: ignore[no-untyped-def]
+) -> None:
+    import hashlib
+
+    from advisor_app.domain.enums import AuditAction
+    from advisor_app.services.audit import AuditFilter
+
+    monkeypatch.setenv("ADVISOR_PASSWORD", PASSWORD)
+    out = tmp_path / f"statistik.{file_format}"
+    code = main(
+        [
+            "--db",
+            cli_db,
+            "--user",
+            "leder",
+            "stats",
+            "export",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-06-30",
+            "--by",
+            "quarter",
+            "--format",
+            file_format,
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    data = out.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    assert capsys.readouterr().out.strip().endswith(digest)
+    assert data[:4] in {b"\xef\xbb\xbfs", b"PK\x03\x04", b"%PDF"}
+    services, _ = open_services(cli_db, hasher=FAST_HASHER)
+    try:
+        admin = services.accounts.sign_in("admin", PASSWORD)
+        services.accounts.add_user(admin, "revisor", Role.AUDITOR, "Rikke", PASSWORD)
+        auditor = services.accounts.sign_in("revisor", PASSWORD)
+        (event,) = services.audit.events(auditor, AuditFilter(action=AuditAction.EXPORT)).rows
+        assert (event.username, event.entity) == ("leder", "statistics")
+        assert event.detail is not None and event.detail.startswith(file_format)
+        assert digest[:16] in event.detail
+    finally:
+        services.db.dispose()

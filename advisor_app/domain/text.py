@@ -108,3 +108,16 @@ def search_key(*parts: str | None) -> str:
         if len(digits) >= 6:
             pieces.append(digits)
     return " ".join(pieces)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet will not run: a leading apostrophe before a formula's start."""
+    return f"'{text}" if looks_like_formula(text) else text

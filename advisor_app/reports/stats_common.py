@@ -27,8 +27,6 @@ from advisor_app.i18n import N_, catalog, format_date, format_number
 
 # A spreadsheet reads a cell starting with one of these as a formula (tab and CR too: Excel
 # strips them and reads on), so such text must be written as text (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 TITLE = N_("Session statistics")
 TOTAL = N_("Total")
 PERIOD = N_("Period")
@@ -163,7 +161,3 @@ def visible_value(cell: Cell) -> float | None:
     if cell.suppressed or cell.value is None:
         return None
     return float(cell.value)
-
-
-def looks_like_formula(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)

@@ -42,7 +42,8 @@ import io
 from collections.abc import Iterator
 
 from advisor_app.domain.statistics import Cell, StatsReport
-from advisor_app.reports.stats_common import breakdowns, looks_like_formula, tables_of
+from advisor_app.domain.text import spreadsheet_safe
+from advisor_app.reports.stats_common import breakdowns, tables_of
 
 COLUMNS = ("section", "breakdown", "category", "measure", "period", "value")
 DELIMITER = ";"
@@ -51,9 +52,7 @@ TOTAL_PERIOD = "total"
 Row = tuple[str, str, str, str, str, str]
 
 
-def neutralised(text: str) -> str:
-    """Text a spreadsheet will not run: a leading apostrophe before a formula's start."""
-    return f"'{text}" if looks_like_formula(text) else text
+neutralised = spreadsheet_safe  # the formula guard, one for every export
 
 
 class StatsCsvWriter:

@@ -16,6 +16,7 @@ from advisor_app.domain.audit_chain import Verdict
 from advisor_app.domain.enums import AuditAction, Purpose, Role
 from advisor_app.domain.errors import N_, ValidationError
 from advisor_app.domain.permissions import Permission
+from advisor_app.domain.text import spreadsheet_safe
 from advisor_app.persistence.models import AuditEvent
 from advisor_app.services import audit_log
 from advisor_app.services.door import Gated, Work, door
@@ -82,20 +83,13 @@ class AuditPage:
 
 
 def _row(e: AuditEvent) -> AuditRow:
-    return AuditRow(
-        e.id,
-        e.occurred_at,
-        e.username,
-        e.role,
-        e.purpose,
-        e.action,
-        e.entity,
-        e.entity_id,
-        e.relative_id,
-        e.search_term,
-        e.detail,
-        e.hash,
-    )
+    return AuditRow(**{name: getattr(e, name) for name in CSV_COLUMNS})
+
+
+def _csv_cell(name: str, value: object) -> str:
+    if name == "occurred_at" and isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return spreadsheet_safe("" if value is None else str(value))
 
 
 def _where(flt: AuditFilter) -> ColumnElement[bool]:
@@ -114,12 +108,6 @@ def _where(flt: AuditFilter) -> ColumnElement[bool]:
         end = datetime.combine(flt.to_date + timedelta(days=1), time(), LOCAL)
         conditions.append(AuditEvent.occurred_at < end)
     return and_(True, *conditions)
-
-
-def _safe_cell(value: object) -> str:
-    """Spreadsheets run a cell that starts with = + - @ as a formula: write it as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 class AuditService(Gated):
@@ -184,27 +172,7 @@ class AuditService(Gated):
         )
         for e in rows:
             count += 1
-            writer.writerow(
-                [
-                    e.id,
-                    e.occurred_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                    *(
-                        _safe_cell(v)
-                        for v in (
-                            e.username,
-                            e.role,
-                            e.purpose,
-                            e.action,
-                            e.entity,
-                            e.entity_id,
-                            e.relative_id,
-                            e.search_term,
-                            e.detail,
-                        )
-                    ),
-                    e.hash,
-                ]
-            )
+            writer.writerow([_csv_cell(name, getattr(e, name)) for name in CSV_COLUMNS])
         work.log(
             AuditAction.EXPORT, ENTITY, search_term=flt.describe(), detail=f"csv {count} events"
         )
