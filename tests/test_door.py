@@ -26,12 +26,14 @@ from factories import (
     session_input,
     table_counts,
 )
+from relief_factories import make_arrangement, weekly_input
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.clock import FixedClock
 from advisor_app.domain.enums import ActionStatus, AuditAction, RelationType, Role
 from advisor_app.domain.errors import AccessDeniedError, ValidationError
 from advisor_app.domain.permissions import ENTRANCES, RULES, Permission
+from advisor_app.domain.relief import ReliefStatus
 from advisor_app.domain.statistics import Granularity, StatsRequest
 from advisor_app.persistence.database import Database
 from advisor_app.services.audit import AuditFilter
@@ -89,6 +91,7 @@ def test_every_public_service_method_passes_the_door_with_a_declared_permission(
         "check_ins",
         "reference",
         "relatives",
+        "relief",
         "sessions",
         "statistics",
     }
@@ -264,6 +267,12 @@ def _check_in(world: World, role: Role) -> int:
     ).check_in.id
 
 
+def _relief(world: World) -> Any:
+    return make_arrangement(
+        world.as_(world.advisor), world.advisor, world.family.relations[0].id, NOW.date()
+    )
+
+
 def _action(world: World, role: Role) -> Any:
     session = record_with_actions(world.services, world.advisor, world.family.id, NOW.date())
     return session.actions[0]
@@ -401,6 +410,57 @@ CALLS: dict[str, Call] = {
     ),
     "check_ins.needing_follow_up": Call(
         frozenset({A}), [(R, "check_in")], lambda w, a, _: w.as_(a).check_ins.needing_follow_up(a)
+    ),
+    # -- relief arrangements
+    "relief.plan": Call(
+        frozenset({A}),
+        [(R, "relief_arrangement")],
+        lambda w, a, _: w.as_(a).relief.plan(a, w.family.id),
+    ),
+    "relief.occurrences": Call(
+        frozenset({A}),
+        [(R, "relief_arrangement")],
+        lambda w, a, _: w.as_(a).relief.occurrences(
+            a, w.family.id, NOW.date(), NOW.date() + timedelta(days=30)
+        ),
+    ),
+    "relief.calendar": Call(
+        frozenset({A}),
+        [(E, "relief_arrangement")],
+        lambda w, a, _: w.as_(a).relief.calendar(a, w.family.id),
+    ),
+    "relief.create": Call(
+        frozenset({A}),
+        [(C, "relief_arrangement")],
+        lambda w, a, _: w.as_(a).relief.create(
+            a, weekly_input(w.family.relations[0].id, NOW.date())
+        ),
+    ),
+    "relief.update": Call(
+        frozenset({A}),
+        [(U, "relief_arrangement")],
+        lambda w, a, r: w.as_(a).relief.update(
+            a, r.id, r.version, weekly_input(r.relation_id, r.starts_on, provider="Nyt sted")
+        ),
+        lambda w, role: _relief(w),
+    ),
+    "relief.change_status": Call(
+        frozenset({A}),
+        [(U, "relief_arrangement")],
+        lambda w, a, r: w.as_(a).relief.change_status(a, r.id, r.version, ReliefStatus.ACTIVE),
+        lambda w, role: _relief(w),
+    ),
+    "relief.delete": Call(
+        frozenset({A}),
+        [(D, "relief_arrangement")],
+        lambda w, a, r: w.as_(a).relief.delete(a, r.id, r.version),
+        lambda w, role: _relief(w),
+    ),
+    "relief.set_need": Call(
+        frozenset({A}),
+        [(C, "relief_need")],
+        lambda w, a, fam: w.as_(a).relief.set_need(a, fam.id, 10.5),
+        lambda w, role: w.fresh_family(f"Behov {role}"),
     ),
     # -- reference data
     "reference.topics": Call(EVERYONE, [], lambda w, a, _: w.as_(a).reference.topics(a)),

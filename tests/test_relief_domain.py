@@ -90,15 +90,19 @@ def test_a_respite_stay_and_the_care_allowance_follow_the_date_too(
     )
 
 
-@given(st.dates(date(2000, 1, 1), date(2040, 12, 31)), st.sampled_from(list(ReliefKind)),
-       st.sampled_from(list(Situation)))
+@given(
+    st.dates(date(2000, 1, 1), date(2040, 12, 31)),
+    st.sampled_from(list(ReliefKind)),
+    st.sampled_from(list(Situation)),
+)
 def test_every_kind_and_situation_has_exactly_one_basis_in_force_proposed(
     on: date, kind: ReliefKind, situation: Situation
 ) -> None:
     with resource("seed", "relief_legal_basis.json").open(encoding="utf-8") as handle:
         catalogue = parse_catalogue(json.load(handle))
     matching = [
-        b for b in catalogue.bases
+        b
+        for b in catalogue.bases
         if kind in b.kinds and situation in b.situations and b.in_force(on)
     ]
     assert len(matching) == 1
@@ -115,13 +119,24 @@ def test_the_situation_comes_from_the_citizen_s_record(catalogue: LegalBasisCata
 
 
 def test_a_malformed_catalogue_is_refused() -> None:
-    item = {"code": "x", "act": "A", "paragraph": "§ 1", "da": "d", "en": "e",
-            "kinds": ["meal_friend"], "situations": ["other"]}
+    item = {
+        "code": "x",
+        "act": "A",
+        "paragraph": "§ 1",
+        "da": "d",
+        "en": "e",
+        "kinds": ["meal_friend"],
+        "situations": ["other"],
+    }
     with pytest.raises(ValueError, match="unique"):
         parse_catalogue({"elderly_from_age": 65, "bases": [item, item]})
     with pytest.raises(ValueError, match="ends before"):
-        parse_catalogue({"elderly_from_age": 65, "bases": [
-            {**item, "valid_from": "2025-07-01", "valid_to": "2025-06-30"}]})
+        parse_catalogue(
+            {
+                "elderly_from_age": 65,
+                "bases": [{**item, "valid_from": "2025-07-01", "valid_to": "2025-06-30"}],
+            }
+        )
 
 
 # ---- status ---------------------------------------------------------------------------------
@@ -150,8 +165,11 @@ def weekly(first: date, **changes: object) -> Schedule:
 def test_weekly_relief_keeps_its_local_time_across_both_dst_changes() -> None:
     # Saturdays around the spring change (29-30 March 2025) and the autumn one (26 October).
     spring = expand(weekly(date(2025, 3, 22)), date(2025, 3, 22), date(2025, 4, 5))
-    assert [o.local_date for o in spring] == [date(2025, 3, 22), date(2025, 3, 29),
-                                             date(2025, 4, 5)]
+    assert [o.local_date for o in spring] == [
+        date(2025, 3, 22),
+        date(2025, 3, 29),
+        date(2025, 4, 5),
+    ]
     assert [o.start.hour for o in spring] == [13, 13, 12]  # UTC: +01:00 then +02:00
     assert all(o.start.astimezone(ZONE).time() == time(14, 0) for o in spring)
     assert all(o.hours == 3 for o in spring)
@@ -166,21 +184,33 @@ def test_weekly_relief_keeps_its_local_time_across_both_dst_changes() -> None:
 def test_an_overnight_stay_across_the_change_counts_the_real_hours() -> None:
     # Saturday 18:00 to Sunday 10:00 over the night the clocks go forward: 15 real hours;
     # over the night they go back: 17.
-    stay = weekly(date(2025, 3, 29), recurrence=Recurrence.ONCE, start_time=time(18),
-                  end_time=time(10), span_days=1)
+    stay = weekly(
+        date(2025, 3, 29),
+        recurrence=Recurrence.ONCE,
+        start_time=time(18),
+        end_time=time(10),
+        span_days=1,
+    )
     (spring,) = expand(stay, date(2025, 3, 1), date(2025, 4, 30))
     assert spring.hours == 15
     (autumn,) = expand(
-        weekly(date(2025, 10, 25), recurrence=Recurrence.ONCE, start_time=time(18),
-               end_time=time(10), span_days=1),
-        date(2025, 10, 1), date(2025, 10, 31),
+        weekly(
+            date(2025, 10, 25),
+            recurrence=Recurrence.ONCE,
+            start_time=time(18),
+            end_time=time(10),
+            span_days=1,
+        ),
+        date(2025, 10, 1),
+        date(2025, 10, 31),
     )
     assert autumn.hours == 17
 
 
 def test_a_time_in_the_spring_gap_is_read_with_the_offset_before_the_change() -> None:
-    gap = weekly(date(2025, 3, 30), recurrence=Recurrence.ONCE, start_time=time(2, 30),
-                 end_time=time(4, 0))
+    gap = weekly(
+        date(2025, 3, 30), recurrence=Recurrence.ONCE, start_time=time(2, 30), end_time=time(4, 0)
+    )
     (occ,) = expand(gap, date(2025, 3, 30), date(2025, 3, 30))
     assert occ.start == datetime(2025, 3, 30, 1, 30, tzinfo=UTC)  # 03:30 summer time
     assert occ.hours == 0.5
@@ -191,8 +221,9 @@ def test_holidays_are_skipped_or_flagged_with_their_name() -> None:
     kept = expand(weekly(date(2025, 4, 10)), date(2025, 4, 10), date(2025, 6, 5))
     flagged = {o.local_date: o.holiday for o in kept if o.holiday}
     assert flagged == {date(2025, 4, 17): "Skærtorsdag", date(2025, 5, 29): "Kristi himmelfartsdag"}
-    skipped = expand(weekly(date(2025, 4, 10), skip_holidays=True), date(2025, 4, 10),
-                     date(2025, 6, 5))
+    skipped = expand(
+        weekly(date(2025, 4, 10), skip_holidays=True), date(2025, 4, 10), date(2025, 6, 5)
+    )
     assert len(skipped) == len(kept) - 2
     assert date(2025, 4, 17) not in {o.local_date for o in skipped}
     assert holiday_name(date(2025, 12, 25), "en") == "Christmas Day"
@@ -200,17 +231,27 @@ def test_holidays_are_skipped_or_flagged_with_their_name() -> None:
 
 
 def test_cancelled_dates_fortnightly_and_monthly() -> None:
-    fortnight = weekly(date(2026, 1, 5), recurrence=Recurrence.FORTNIGHTLY,
-                       exceptions=frozenset({date(2026, 2, 2)}), until=date(2026, 3, 2))
+    fortnight = weekly(
+        date(2026, 1, 5),
+        recurrence=Recurrence.FORTNIGHTLY,
+        exceptions=frozenset({date(2026, 2, 2)}),
+        until=date(2026, 3, 2),
+    )
     days = [o.local_date for o in expand(fortnight, date(2026, 1, 1), date(2026, 12, 31))]
     assert days == [date(2026, 1, 5), date(2026, 1, 19), date(2026, 2, 16), date(2026, 3, 2)]
     monthly = weekly(date(2026, 1, 31), recurrence=Recurrence.MONTHLY)
     days = [o.local_date for o in expand(monthly, date(2026, 1, 1), date(2026, 5, 31))]
-    assert days == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30),
-                    date(2026, 5, 31)]
+    assert days == [
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+        date(2026, 5, 31),
+    ]
     # A window starting later finds the same months.
     assert [o.local_date for o in expand(monthly, date(2026, 3, 15), date(2026, 4, 30))] == [
-        date(2026, 3, 31), date(2026, 4, 30)
+        date(2026, 3, 31),
+        date(2026, 4, 30),
     ]
 
 
@@ -230,7 +271,9 @@ def test_expansion_of_a_window_is_the_whole_expansion_cut_to_the_window(
     everything = expand(schedule, first, first + timedelta(days=600))
     start = first + timedelta(days=offset)
     window = expand(schedule, start, start + timedelta(days=width))
-    assert window == [o for o in everything if start <= o.local_date <= start + timedelta(days=width)]
+    assert window == [
+        o for o in everything if start <= o.local_date <= start + timedelta(days=width)
+    ]
     for occ in everything:
         local = occ.start.astimezone(ZONE)
         assert local.date() == occ.local_date
@@ -243,29 +286,41 @@ def test_expansion_of_a_window_is_the_whole_expansion_cut_to_the_window(
 def test_two_arrangements_for_the_same_citizen_that_overlap_are_found() -> None:
     day_centre = expand(weekly(date(2026, 3, 2)), date(2026, 3, 1), date(2026, 3, 31))
     visitor = expand(
-        weekly(date(2026, 3, 9), start_time=time(16, 30), end_time=time(17),
-               recurrence=Recurrence.FORTNIGHTLY),
-        date(2026, 3, 1), date(2026, 3, 31),
+        weekly(
+            date(2026, 3, 9),
+            start_time=time(16, 30),
+            end_time=time(17),
+            recurrence=Recurrence.FORTNIGHTLY,
+        ),
+        date(2026, 3, 1),
+        date(2026, 3, 31),
     )
-    touching = expand(weekly(date(2026, 3, 2), start_time=time(17), end_time=time(19)),
-                      date(2026, 3, 1), date(2026, 3, 31))
-    found = clashes([(1, o) for o in day_centre] + [(2, o) for o in visitor]
-                    + [(3, o) for o in touching])
+    touching = expand(
+        weekly(date(2026, 3, 2), start_time=time(17), end_time=time(19)),
+        date(2026, 3, 1),
+        date(2026, 3, 31),
+    )
+    found = clashes(
+        [(1, o) for o in day_centre] + [(2, o) for o in visitor] + [(3, o) for o in touching]
+    )
     assert [(c.first_id, c.second_id, c.first.local_date) for c in found] == [
-        (1, 2, date(2026, 3, 9)), (1, 2, date(2026, 3, 23))
+        (1, 2, date(2026, 3, 9)),
+        (1, 2, date(2026, 3, 23)),
     ]
     # One arrangement never clashes with itself.
     assert clashes([(1, o) for o in day_centre]) == []
 
 
-@given(st.lists(st.tuples(st.integers(1, 4), st.integers(0, 500), st.integers(1, 50)),
-                max_size=25))
+@given(st.lists(st.tuples(st.integers(1, 4), st.integers(0, 500), st.integers(1, 50)), max_size=25))
 def test_the_sweep_finds_the_same_overlaps_as_comparing_every_pair(
     items: list[tuple[int, int, int]],
 ) -> None:
     base = datetime(2026, 1, 1, tzinfo=UTC)
     occs = [
-        (ident, Occurrence(base + timedelta(hours=s), base + timedelta(hours=s + n), date(2026, 1, 1)))
+        (
+            ident,
+            Occurrence(base + timedelta(hours=s), base + timedelta(hours=s + n), date(2026, 1, 1)),
+        )
         for ident, s, n in items
     ]
     swept = {(c.first_id, c.first, c.second_id, c.second) for c in clashes(occs)}
@@ -281,10 +336,21 @@ def test_the_sweep_finds_the_same_overlaps_as_comparing_every_pair(
 
 def test_hours_per_iso_week_and_the_coverage_against_the_need() -> None:
     # Tuesdays 9-15 (6 h) and a fortnightly Friday evening 18-21 (3 h) in March 2026.
-    tuesday = expand(weekly(date(2026, 3, 3), start_time=time(9), end_time=time(15)),
-                     date(2026, 3, 2), date(2026, 3, 29))
-    friday = expand(weekly(date(2026, 3, 6), start_time=time(18), end_time=time(21),
-                           recurrence=Recurrence.FORTNIGHTLY), date(2026, 3, 2), date(2026, 3, 29))
+    tuesday = expand(
+        weekly(date(2026, 3, 3), start_time=time(9), end_time=time(15)),
+        date(2026, 3, 2),
+        date(2026, 3, 29),
+    )
+    friday = expand(
+        weekly(
+            date(2026, 3, 6),
+            start_time=time(18),
+            end_time=time(21),
+            recurrence=Recurrence.FORTNIGHTLY,
+        ),
+        date(2026, 3, 2),
+        date(2026, 3, 29),
+    )
     weeks = coverage(tuesday + friday, date(2026, 3, 4), 5, need=8)
     assert [(w.iso_week, w.hours, w.uncovered) for w in weeks] == [
         ((2026, 10), 9.0, False),
@@ -297,8 +363,13 @@ def test_hours_per_iso_week_and_the_coverage_against_the_need() -> None:
 
 
 def test_a_stay_over_sunday_midnight_is_split_between_the_weeks() -> None:
-    stay = weekly(date(2026, 3, 8), recurrence=Recurrence.ONCE, start_time=time(20),
-                  end_time=time(8), span_days=1)  # Sunday 20:00 -> Monday 08:00
+    stay = weekly(
+        date(2026, 3, 8),
+        recurrence=Recurrence.ONCE,
+        start_time=time(20),
+        end_time=time(8),
+        span_days=1,
+    )  # Sunday 20:00 -> Monday 08:00
     assert hours_by_week(expand(stay, date(2026, 3, 1), date(2026, 3, 31))) == {
         date(2026, 3, 2): 4.0,
         date(2026, 3, 9): 8.0,
@@ -322,11 +393,15 @@ def test_employment_to_care_is_six_months_in_at_most_two_periods() -> None:
     assert care_leave_warnings(one, today) == []
     too_long = [Period(date(2026, 1, 1), date(2026, 7, 1))]
     assert [w.code for w in care_leave_warnings(too_long, today)] == ["care_leave_total"]
-    two = [Period(date(2026, 1, 1), date(2026, 3, 31)), Period(date(2026, 9, 1), date(2026, 11, 30))]
+    two = [
+        Period(date(2026, 1, 1), date(2026, 3, 31)),
+        Period(date(2026, 9, 1), date(2026, 11, 30)),
+    ]
     assert care_leave_warnings(two, today) == []  # 90 + 91 days
     three = [*two, Period(date(2027, 1, 1), date(2027, 1, 10))]
     assert [w.code for w in care_leave_warnings(three, today)] == [
-        "care_leave_periods", "care_leave_total"
+        "care_leave_periods",
+        "care_leave_total",
     ]
     overlapping = [Period(date(2026, 1, 1), date(2026, 2, 28)), Period(date(2026, 2, 1), None)]
     assert "care_leave_overlap" in [w.code for w in care_leave_warnings(overlapping, today)]

@@ -20,6 +20,8 @@ from advisor_app.domain.enums import (
     SessionForm,
 )
 from advisor_app.domain.errors import N_
+from advisor_app.domain.relief import RELIEF_LABELS
+from advisor_app.domain.relief_schedule import RECURRENCE_LABELS
 
 LABELS: dict[StrEnum, str] = {
     RelationType.SPOUSE: N_("Spouse or partner"),
@@ -83,3 +85,5 @@ LABELS: dict[StrEnum, str] = {
     CheckInMode.INTERVIEW: N_("Interview: the advisor asks"),
     CheckInMode.SELF_COMPLETED: N_("Filled in by the relative"),
 }
+LABELS.update(RELIEF_LABELS)
+LABELS.update(RECURRENCE_LABELS)

@@ -11,13 +11,14 @@ not by release. The schedules and their expansion into occurrences are in
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NewType
 
-from advisor_app.domain.enums import LegalFramework
+from advisor_app.domain.enums import Language, LegalFramework
 from advisor_app.domain.errors import N_, ValidationError
 
 
@@ -143,9 +144,7 @@ class LegalBasisCatalogue:
     def get(self, code: str) -> LegalBasis | None:
         return next((b for b in self.bases if b.code == code), None)
 
-    def situation(
-        self, framework: LegalFramework, birth_year: int | None, on: date
-    ) -> Situation:
+    def situation(self, framework: LegalFramework, birth_year: int | None, on: date) -> Situation:
         """The situation as the citizen's record says it: the recorded framework decides;
         when it is undetermined, the age proposes (the advisor can change the basis)."""
         if framework is LegalFramework.ELDER_ACT:
@@ -255,8 +254,10 @@ def care_leave_warnings(
         found.append(
             ReliefWarning(
                 "care_leave_periods",
-                N_("Employment to care (SEL § 118) can be split in at most two periods; "
-                   "there are {count}."),
+                N_(
+                    "Employment to care (SEL § 118) can be split in at most two periods; "
+                    "there are {count}."
+                ),
                 {"count": len(ordered)},
                 arrangement_ids,
             )
@@ -267,13 +268,15 @@ def care_leave_warnings(
         found.append(
             ReliefWarning(
                 "care_leave_total",
-                N_("Employment to care (SEL § 118) is at most 6 months in total: these "
-                   "periods add up to {days} days, {over} more than allowed."),
+                N_(
+                    "Employment to care (SEL § 118) is at most 6 months in total: these "
+                    "periods add up to {days} days, {over} more than allowed."
+                ),
                 {"days": used, "over": used - allowed},
                 arrangement_ids,
             )
         )
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         if earlier.ends_on is None or later.starts_on <= earlier.ends_on:
             found.append(
                 ReliefWarning(
@@ -298,8 +301,10 @@ def care_allowance_warnings(
         return [
             ReliefWarning(
                 "care_allowance_after_death",
-                N_("The care allowance (plejevederlag) ends with the death: set its end date "
-                   "to {date} at the latest."),
+                N_(
+                    "The care allowance (plejevederlag) ends with the death: set its end date "
+                    "to {date} at the latest."
+                ),
                 {"date": citizen_died_on},
                 (arrangement_id,),
             )
@@ -342,3 +347,36 @@ def monday_of(day: date) -> date:
 
 def iso_weeks(first_monday: date, weeks: int) -> Iterable[date]:
     return (first_monday + timedelta(weeks=n) for n in range(weeks))
+
+
+# ---- what leaves the program: a handout's or a calendar's plain data -----------------------
+ReliefId = NewType("ReliefId", int)
+
+
+@dataclass(frozen=True)
+class ReliefOccurrence:
+    """One concrete time of relief (what a handout or a calendar shows)."""
+
+    arrangement_id: ReliefId
+    kind: ReliefKind
+    provider_kind: ProviderKind
+    provider_name: str
+    start: datetime  # UTC
+    end: datetime  # UTC
+    local_date: date
+    holiday: str | None  # the public holiday it falls on, in the relative's language
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class ReliefCalendar:
+    """A relative's relief plan for a calendar file: the occurrences and the language of
+    their captions; nothing about the citizen's health, no CPR number, no name."""
+
+    relative_id: int
+    language: Language
+    generated_at: datetime
+    occurrences: tuple[ReliefOccurrence, ...]

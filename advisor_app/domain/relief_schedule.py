@@ -80,9 +80,7 @@ class Schedule:
                 N_("The end time must be after the start time."), field="end_time"
             )
         if self.until is not None and self.until < self.first_date:
-            raise ValidationError(
-                N_("The schedule ends before its first date."), field="until"
-            )
+            raise ValidationError(N_("The schedule ends before its first date."), field="until")
         if len(self.exceptions) > MAX_EXCEPTIONS:
             raise ValidationError(
                 N_("At most {limit} cancelled dates."), field="exceptions", limit=MAX_EXCEPTIONS
@@ -96,8 +94,10 @@ class Schedule:
                 yield self.first_date
             return
         if self.recurrence is Recurrence.MONTHLY:
-            months = max(0, (start.year - self.first_date.year) * 12
-                         + start.month - self.first_date.month - 1)
+            months = max(
+                0,
+                (start.year - self.first_date.year) * 12 + start.month - self.first_date.month - 1,
+            )
             while True:
                 day = add_months(self.first_date, months)
                 if day > last:
@@ -134,9 +134,7 @@ def local_instant(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=ZONE).astimezone(UTC)
 
 
-def expand(
-    schedule: Schedule, start: date, end: date, *, language: str = "da"
-) -> list[Occurrence]:
+def expand(schedule: Schedule, start: date, end: date, *, language: str = "da") -> list[Occurrence]:
     """The schedule's occurrences whose local date is in [start, end], in order."""
     found: list[Occurrence] = []
     for day in schedule.local_dates(start, end):

@@ -394,3 +394,8 @@ class AuditEvent(Base):
     detail: Mapped[str | None] = mapped_column(String(200))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# Capabilities with tables of their own keep them in their own modules; importing them here
+# puts them in Base.metadata wherever the models are used (Alembic, the grants, the bulk writer).
+from advisor_app.persistence import relief_models as relief_models  # noqa: E402

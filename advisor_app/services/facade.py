@@ -20,6 +20,7 @@ from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.door import Door, Gated
 from advisor_app.services.reference import ReferenceService, seed_reference_data
 from advisor_app.services.relatives import RelativeService
+from advisor_app.services.relief import ReliefService
 from advisor_app.services.sessions import SessionService
 from advisor_app.services.statistics import StatisticsService
 
@@ -33,6 +34,7 @@ class Services:
     check_ins: CheckInService
     reference: ReferenceService
     relatives: RelativeService
+    relief: ReliefService
     sessions: SessionService
     statistics: StatisticsService
 
@@ -50,6 +52,7 @@ class Services:
             check_ins=CheckInService(door),
             reference=ReferenceService(door),
             relatives=RelativeService(door),
+            relief=ReliefService(door),
             sessions=SessionService(door),
             statistics=StatisticsService(door),
         )
