@@ -153,6 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
     export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
     export.add_argument("--min-cell", type=int, default=5, metavar="N")
+    relief = sub.add_parser("relief", help="relief arrangements (an advisor's)")
+    relief_sub = relief.add_subparsers(dest="relief_command", required=True)
+    ics = relief_sub.add_parser(
+        "ics",
+        help="a relative's relief plan for the coming year as an iCalendar (.ics) file",
+        description="Kind, provider and times only (Europe/Copenhagen); logged as an export.",
+    )
+    ics.add_argument("--relative", required=True, type=int, metavar="ID")
+    ics.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.ics")
     demo = sub.add_parser(
         "demo-data",
         help="fill the database with realistic Danish demo data",
@@ -341,6 +350,8 @@ def run_command(args: argparse.Namespace, url: str) -> int:
             return audit_command(services, args)
         if args.command == "stats":
             return stats_command(services, args)
+        if args.command == "relief":
+            return relief_command(services, args)
         return demo_command(services, args)
     finally:
         services.db.dispose()
@@ -480,6 +491,21 @@ def stats_command(services: Services, args: argparse.Namespace) -> int:
     digest = hashlib.sha256(data).hexdigest()
     services.statistics.record_export(actor, request, args.format, digest)
     print(f"{args.output}: {len(data):,} bytes, sha256 {digest}")
+    return 0
+
+
+def relief_command(services: Services, args: argparse.Namespace) -> int:
+    """``relief ics``: the relative's relief plan written as a calendar file."""
+    from advisor_app import i18n
+    from advisor_app.reports.relief_ics import render_calendar
+
+    actor = sign_in(services, args.user)
+    data = render_calendar(services.relief.calendar(actor, args.relative))
+    try:
+        args.output.write_bytes(data)
+    except OSError:
+        raise BadInput(i18n._("The file could not be written.")) from None
+    print(f"{args.output}: {len(data):,} bytes")
     return 0
 
 
