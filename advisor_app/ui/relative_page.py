@@ -50,6 +50,7 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.services.instruments import InstrumentRegistry, shipped
 from advisor_app.ui.labels import label
+from advisor_app.ui.relief_tab import ReliefTab
 from advisor_app.ui.table_models import (
     ActionsModel,
     CheckInsModel,
@@ -195,6 +196,9 @@ class RelativePage(QWidget):
         self.tabs.addTab(self._build_actions(), _("Follow-ups"))
         self.check_ins_page = self._build_check_ins()
         self.tabs.addTab(self.check_ins_page, _("Wellbeing"))
+        self.relief_tab = ReliefTab(services, runner, actor)
+        self.tabs.addTab(self.relief_tab, _("Relief"))
+        self.relief_tab.changed.connect(self.changed)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         layout = QVBoxLayout(self)
@@ -395,6 +399,7 @@ class RelativePage(QWidget):
     def load(self, relative_id: int) -> None:
         """The whole page in one call: one transaction, one READ in the access log."""
         services, actor = self._services, self._actor
+        self.relief_tab.set_relative(relative_id)
         self._runner.submit(
             lambda: services.relatives.page(actor, relative_id),
             self.show_page,
