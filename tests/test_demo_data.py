@@ -111,6 +111,10 @@ def test_counts_match_the_summary_and_one_audit_event(open_db: Opener) -> None:
         "citizen_condition": summary.conditions,
         "check_in": summary.check_ins,
         "check_in_answer": summary.check_in_answers,
+        "relief_arrangement": summary.relief_arrangements,
+        "relief_status_change": summary.relief_status_changes,
+        "relief_exception": summary.relief_exceptions,
+        "relief_need": summary.relief_needs,
     }
     assert set(table_counts) == set(TABLE_ORDER)
     for table, expected in table_counts.items():

@@ -11,10 +11,22 @@ with the table and column named instead of writing values into the wrong columns
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, Float, Integer, String, Table, func, select, text
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    Float,
+    Integer,
+    String,
+    Table,
+    Time,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -38,6 +50,10 @@ TABLE_ORDER = (
     "check_in_answer",
     "follow_up_action",
     "session_participant",
+    "relief_arrangement",
+    "relief_exception",
+    "relief_status_change",
+    "relief_need",
 )
 # What each row tuple fills, in order: every column of the table, as the models declare them.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -81,6 +97,10 @@ class Values:
     def flag(self, value: bool) -> object:
         return int(value) if self.text else value
 
+    def clock(self, hour: int, minute: int) -> object:
+        """A time of day (relief schedules' local start and end)."""
+        return f"{hour:02d}:{minute:02d}:00.000000" if self.text else time(hour, minute)
+
     def check(self, dialect: Dialect) -> None:
         """Our values must equal what the columns' own types would bind."""
         ts = 1_700_000_123
@@ -89,6 +109,7 @@ class Values:
             (self.day(739_000), date.fromordinal(739_000), Date()),
             (self.flag(True), True, Boolean()),
             (self.flag(False), False, Boolean()),
+            (self.clock(9, 30), time(9, 30), Time()),
         ]
         for ours, value, type_ in samples:
             process = type_.dialect_impl(dialect).bind_processor(dialect)
@@ -152,6 +173,8 @@ def _bound_types(
         return (type(values.day(EPOCH_ORDINAL)),)
     if isinstance(type_, Boolean):
         return (type(values.flag(True)),)
+    if isinstance(type_, Time):
+        return (type(values.clock(0, 0)),)
     if isinstance(type_, Integer):
         return (int,)
     if isinstance(type_, Float):

@@ -4,9 +4,9 @@ event.
 
 Random streams: ``Random(seed)`` draws the session counts and then the people;
 ``time-{seed}`` when and what (dates, sessions, notes, follow-ups); ``cpr-{seed}`` CPR
-numbers; ``check-in-{seed}`` check-ins. A capability that adds demo data takes a stream of
-its own (``<name>-{seed}``) and draws from no other, so every seed's existing rows stay as
-they were.
+numbers; ``check-in-{seed}`` check-ins; ``relief-{seed}`` relief arrangements. A
+capability that adds demo data takes a stream of its own (``<name>-{seed}``) and draws from
+no other, so every seed's existing rows stay as they were.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from advisor_app.devtools.demo.bulk import (
 from advisor_app.devtools.demo.check_ins import CheckIns
 from advisor_app.devtools.demo.clock import Today
 from advisor_app.devtools.demo.people import People
+from advisor_app.devtools.demo.relief import ReliefArrangements
 from advisor_app.devtools.demo.sessions import Sessions, session_counts
 from advisor_app.devtools.demo.summary import DemoSummary
 from advisor_app.devtools.demo.vocabulary import Vocabulary, load_vocabulary
@@ -95,6 +96,13 @@ class _Relatives:
             check_in_rng=random.Random(f"check-in-{seed}"),
             advisor_id=advisor_id,
         )
+        self.relief = ReliefArrangements(
+            rows=rows,
+            values=values,
+            today=today,
+            rng=random.Random(f"relief-{seed}"),
+            advisor_id=advisor_id,
+        )
 
     def relative(self, n_sessions: int) -> None:
         """A relative, the citizens they care for, their course with ``n_sessions``
@@ -106,11 +114,19 @@ class _Relatives:
         household = self.people.household(created)
         language = self.people.relative(relative_id, household, created, timeline[-1])
         case_id, closed = self.sessions.case(relative_id, timeline)
+        first_relation = self.rows.ids["care_relation"]
         co_relatives = self.people.relations(relative_id, household, created, closed)
         meetings = self.sessions.sessions(
             case_id, household.child, timeline[1:], household.citizen_ids, co_relatives
         )
         self.check_ins.check_ins(case_id, household.child, language, meetings)
+        # The relations just written have consecutive ids, in the household's order.
+        relations = [
+            (first_relation + n, ref.age) for n, (ref, _r, _h) in enumerate(household.links)
+        ]
+        self.relief.relief(
+            relative_id, relations, self.people.today.day_of(created), household.child
+        )
 
     def anonymous_session(self) -> None:
         self.sessions.anonymous_session()

@@ -24,6 +24,10 @@ class DemoSummary:
     check_ins: int = 0
     check_in_answers: int = 0
     check_in_actions: int = 0  # of ``actions``: the follow-ups taken up from a check-in
+    relief_arrangements: int = 0
+    relief_status_changes: int = 0
+    relief_exceptions: int = 0
+    relief_needs: int = 0
 
     @classmethod
     def of(
@@ -45,6 +49,10 @@ class DemoSummary:
             check_ins=counts["check_in"],
             check_in_answers=counts["check_in_answer"],
             check_in_actions=check_in_actions,
+            relief_arrangements=counts["relief_arrangement"],
+            relief_status_changes=counts["relief_status_change"],
+            relief_exceptions=counts["relief_exception"],
+            relief_needs=counts["relief_need"],
         )
 
     def __str__(self) -> str:
@@ -54,7 +62,8 @@ class DemoSummary:
             f"{self.sessions:,} sessions ({self.anonymous_sessions:,} anonymous), "
             f"{self.check_ins:,} check-ins ({self.check_in_answers:,} answers), "
             f"{self.actions:,} follow-ups ({self.check_in_actions:,} from check-ins), "
-            f"{self.participants:,} participants"
+            f"{self.participants:,} participants, "
+            f"{self.relief_arrangements:,} relief arrangements"
         )
 
     def audit_detail(self, seed: int) -> str:
@@ -70,6 +79,7 @@ class DemoSummary:
             "participants": "part",
             "anonymous_sessions": "anon",
             "check_ins": "chk",
+            "relief_arrangements": "relief",
         }
         counts = " ".join(
             f"{short[f.name]}={getattr(self, f.name)}" for f in fields(self) if f.name in short
