@@ -19,7 +19,7 @@ from advisor_app.domain.relief import ProviderKind, ReliefKind, ReliefStatus
 from advisor_app.domain.relief_schedule import Recurrence
 from advisor_app.services.dto import CitizenInput, RelativeDetail
 from advisor_app.services.facade import Services, open_services
-from advisor_app.services.relief_dto import ReliefInput
+from advisor_app.services.relief_dto import ReliefInput, ScheduleInput
 
 # A Wednesday in 2026, noon in Copenhagen.
 NOW = datetime(2026, 3, 4, 11, 0, tzinfo=UTC)
@@ -294,3 +294,26 @@ def test_every_call_is_logged_with_the_relative(
         (AuditAction.DELETE, family.id),
     ]
     assert services.relief.plan(advisor, family.id).arrangements == ()
+
+
+def test_a_stay_that_began_before_the_range_and_runs_into_it_is_listed(
+    services: Services, advisor: Actor, family: RelativeDetail
+) -> None:
+    stay = ReliefInput(
+        relation_id(family),
+        ReliefKind.RESPITE_STAY,
+        ProviderKind.MUNICIPAL,
+        "Aflastningsafsnittet",
+        date(2026, 3, 20),
+        schedule=ScheduleInput(Recurrence.ONCE, time(18), time(10), span_days=3),
+        status=ReliefStatus.GRANTED,
+    )
+    made = services.relief.create(advisor, stay)
+    (found,) = services.relief.occurrences(advisor, family.id, date(2026, 3, 22), date(2026, 3, 31))
+    assert found.arrangement_id == made.id and found.hours == 3 * 24 - 8
+    assert (
+        services.relief.occurrences(advisor, family.id, date(2026, 3, 24), date(2026, 3, 31)) == ()
+    )
+    # The coverage splits the stay at Monday midnight: Friday-Sunday, then Monday morning.
+    weeks = services.relief.plan(advisor, family.id, first_week=date(2026, 3, 16), weeks=2)
+    assert [w.hours for w in weeks.coverage] == [54.0, 10.0]

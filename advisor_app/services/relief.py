@@ -13,7 +13,7 @@ import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -48,6 +48,7 @@ from advisor_app.domain.relief_schedule import (
     clashes,
     coverage,
     expand,
+    local_instant,
 )
 from advisor_app.domain.text import SHORT_TEXT_MAX, clean_line
 from advisor_app.locations import resource
@@ -379,8 +380,9 @@ class ReliefService(Gated):
     def occurrences(
         self, work: Work, relative_id: int, start: date, end: date
     ) -> tuple[ReliefOccurrence, ...]:
-        """The relative's concrete relief times (granted or active arrangements) whose local
-        date is in [start, end], in time order: what a handout lists."""
+        """The relative's concrete relief times (granted or active arrangements) that start
+        on a local date in [start, end], or began before and run into it (a stay), in time
+        order: what a handout lists."""
         if end < start or (end - start).days > MAX_RANGE_DAYS:
             raise ValidationError(
                 N_("Choose a period of at most three years that ends after it starts."),
@@ -390,7 +392,8 @@ class ReliefService(Gated):
         views = [_view(a, r) for a, r in _arrangements(work.session, relative_id)]
         found = occurrences_of(views, start, end, relative.language.value)
         work.log(AuditAction.READ, ENTITY, relative_id=relative_id, detail="occurrences")
-        return tuple(o for o in found if o.local_date >= start or o.end.date() >= start)
+        begins = local_instant(start, time(0, 0))
+        return tuple(o for o in found if o.local_date >= start or o.end > begins)
 
     @door(Permission.CASES_READ)
     def calendar(self, work: Work, relative_id: int) -> ReliefCalendar:
