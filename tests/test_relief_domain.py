@@ -432,3 +432,25 @@ def test_a_warning_before_an_end_date() -> None:
     assert ending_soon_warning("x", date(2026, 6, 1), ReliefStatus.ACTIVE, today) is None
     assert ending_soon_warning("x", date(2026, 5, 2), ReliefStatus.ENDED, today) is None
     assert ending_soon_warning("x", date(2026, 4, 30), ReliefStatus.ACTIVE, today) is None
+
+
+@given(
+    first=st.dates(date(2025, 1, 1), date(2027, 12, 31)),
+    recurrence=st.sampled_from(list(Recurrence)),
+    hour=st.integers(0, 23),
+    span=st.integers(0, 10),
+    end_hour=st.integers(0, 23),
+)
+def test_hours_by_week_add_up_to_the_occurrences_hours(
+    first: date, recurrence: Recurrence, hour: int, span: int, end_hour: int
+) -> None:
+    """However a stay crosses Mondays and DST nights, no relief hour is lost or doubled."""
+    if span == 0 and end_hour <= hour:
+        end_hour, hour = max(hour, end_hour) + 1, min(hour, end_hour)
+        if end_hour > 23:
+            return
+    schedule = Schedule(recurrence, first, time(hour), time(end_hour), span_days=span)
+    found = expand(schedule, first, first + timedelta(days=120))
+    by_week = hours_by_week(found)
+    assert sum(by_week.values()) == pytest.approx(sum(o.hours for o in found))
+    assert all(monday.weekday() == 0 for monday in by_week)
