@@ -63,6 +63,7 @@ def test_an_arrangement_is_stored_with_its_proposed_basis_and_status_history(
     assert made.legal_reference == "Ældreloven § 16"
     assert made.history[0].status is ReliefStatus.REQUESTED
     granted = services.relief.change_status(advisor, made.id, made.version, ReliefStatus.GRANTED)
+    assert granted.version == made.version + 1  # one edit, one step of the version
     active = services.relief.change_status(
         advisor, granted.id, granted.version, ReliefStatus.ACTIVE, TODAY + timedelta(days=7)
     )
@@ -267,9 +268,13 @@ def test_bad_input_saves_nothing_and_a_stale_version_is_refused(
     after = table_counts(services.db)
     assert {**after, "audit_event": 0} == {**before, "audit_event": 0}
     made = make_arrangement(services, advisor, relation_id(family), TODAY)
-    services.relief.update(
-        advisor, made.id, made.version, weekly_input(relation_id(family), TODAY, provider="Andet")
+    edited = services.relief.update(
+        advisor,
+        made.id,
+        made.version,
+        weekly_input(relation_id(family), TODAY, provider="Andet", exceptions=(TODAY,)),
     )
+    assert edited.version == made.version + 1  # one edit, one step of the version
     with pytest.raises(ConflictError):
         services.relief.update(
             advisor,

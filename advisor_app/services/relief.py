@@ -203,10 +203,11 @@ def _apply(
         row.span_days = schedule.span_days
         row.skip_holidays = schedule.skip_holidays
         wanted = set(schedule.exceptions)
-    row.exceptions = [e for e in row.exceptions if e.cancelled_on in wanted] + [
-        ReliefException(cancelled_on=day)
-        for day in sorted(wanted - {e.cancelled_on for e in row.exceptions})
-    ]
+    if wanted != {e.cancelled_on for e in row.exceptions}:
+        row.exceptions = [e for e in row.exceptions if e.cancelled_on in wanted] + [
+            ReliefException(cancelled_on=day)
+            for day in sorted(wanted - {e.cancelled_on for e in row.exceptions})
+        ]
 
 
 def _arrangements(
@@ -459,19 +460,21 @@ class ReliefService(Gated):
         session = work.session
         row = get_or_404(session, ReliefArrangement, arrangement_id, "relief")
         check_version(row.version, version)
-        if data.relation_id != row.relation_id:
-            relation = get_or_404(session, CareRelation, data.relation_id, "relation")
+        relation = get_or_404(session, CareRelation, data.relation_id, "relation")
+        if relation.id != row.relation_id:
             old = get_or_404(session, CareRelation, row.relation_id, "relation")
             if relation.relative_id != old.relative_id:
                 raise ValidationError(
                     N_("An arrangement stays with the same relative."), field="relation"
                 )
+        basis = self._basis(data, relation)
+        # No flush until the edit is whole: a lazy load in the middle (the cancelled dates)
+        # would flush half of it and count the edit twice in the version.
+        with session.no_autoflush:
             row.relation_id = relation.id
-        else:
-            relation = get_or_404(session, CareRelation, row.relation_id, "relation")
-        row.legal_basis = self._basis(data, relation)
-        _apply(row, data, provider, note, schedule)
-        row.updated_at = work.now()
+            row.legal_basis = basis
+            _apply(row, data, provider, note, schedule)
+            row.updated_at = work.now()
         session.flush()
         work.log(AuditAction.UPDATE, ENTITY, entity_id=row.id, relative_id=relation.relative_id)
         return _view(row, relation)

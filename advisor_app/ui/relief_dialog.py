@@ -145,6 +145,9 @@ class ReliefDialog(ServiceDialog):
         add_row(form, _("&Provider"), self.provider_name, "relief_provider_name")
         if arrangement is None:
             add_row(form, _("&Status"), self.status, "relief_status")
+        else:  # a saved arrangement's status changes on the tab, each change with its date
+            self.status.setParent(self)
+            self.status.hide()
         add_row(form, _("S&tarts"), self.starts_on, "relief_starts_on")
         add_row(form, _("&Ends"), self.ends_on, "relief_ends_on")
         add_row(form, _("&Legal basis"), self.legal_basis, "relief_legal_basis")
@@ -252,6 +255,8 @@ class ReliefDialog(ServiceDialog):
         if index < 0:
             self._basis_touched = False
             self._propose()
+        else:
+            self._show_basis_hint()
 
     def _on_proposal_inputs_changed(self, *_args: object) -> None:
         if not self._basis_touched:

@@ -4,11 +4,12 @@ form keeps what was typed and saves nothing, the plan exports as a calendar file
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import icalendar
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from advisor_app.domain.enums import ConsentMethod, ConsentScope, RelationType
 from advisor_app.domain.relief import ReliefKind, ReliefStatus
@@ -158,3 +159,49 @@ def test_cancelled_dates_are_read_as_danish_dates() -> None:
         date(2027, 1, 1),
     )
     assert parse_dates("") == ()
+
+
+def test_edit_keeps_the_schedule_and_delete_asks_first(  # type: ignore[no-untyped-def]
+    qtbot, window, services, actor, family
+):
+    from relief_factories import weekly_input
+
+    from advisor_app.domain.relief_schedule import Recurrence
+
+    tab = window.page.relief_tab
+    services.relief.create(
+        actor,
+        weekly_input(
+            family.relations[0].id,
+            date.today(),
+            recurrence=Recurrence.FORTNIGHTLY,
+            exceptions=(date.today() + timedelta(days=14),),
+            legal_basis="sel_84_1",
+        ),
+    )
+    with qtbot.waitSignal(tab.plan_loaded, timeout=10_000):
+        tab.reload()
+    tab.view.selectRow(0)
+    with qtbot.waitSignal(tab.dialog_opened, timeout=10_000) as opened:
+        qtbot.mouseClick(tab.edit_button, Qt.MouseButton.LeftButton)
+    dialog: ReliefDialog = opened.args[0]
+    qtbot.addWidget(dialog)
+    assert dialog.recurrence.currentData() == Recurrence.FORTNIGHTLY
+    assert dialog.exceptions.text() == f"{date.today() + timedelta(days=14):%d.%m.%Y}"
+    # The advisor's earlier choice of basis stays, though another would be proposed.
+    assert dialog.legal_basis.currentData() == "sel_84_1"
+    assert dialog.basis_hint.text() == "Valgt af vejlederen."
+    dialog.provider_name.clear()
+    qtbot.keyClicks(dialog.provider_name, "Dagcentret Ny Lindely")
+    with qtbot.waitSignal(tab.plan_loaded, timeout=10_000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    (saved,) = tab.model.rows()
+    assert saved.provider_name == "Dagcentret Ny Lindely" and saved.version == 2
+    assert saved.schedule is not None and len(saved.schedule.exceptions) == 1
+    tab.view.selectRow(0)
+    qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
+    box = tab.findChild(QMessageBox, "confirm_relief_delete")
+    assert box is not None
+    with qtbot.waitSignal(tab.plan_loaded, timeout=10_000):
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert tab.model.rowCount() == 0
