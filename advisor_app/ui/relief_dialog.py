@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
-from PySide6.QtCore import QTime, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -247,7 +247,7 @@ class ReliefDialog(ServiceDialog):
             self.legal_basis.setItemData(
                 self.legal_basis.count() - 1,
                 basis.text(language),
-                3,  # Qt.ToolTipRole
+                Qt.ItemDataRole.ToolTipRole,
             )
         index = self.legal_basis.findData(current) if self._basis_touched else -1
         self.legal_basis.setCurrentIndex(index)
