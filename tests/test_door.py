@@ -296,6 +296,12 @@ def _check_in(world: World, role: Role) -> int:
     ).check_in.id
 
 
+def _referral(world: World, role: Role) -> Any:
+    return world.services.offers.refer(
+        world.advisor, world.family.id, (world.any_offer().offer_id,)
+    )[0]
+
+
 def _action(world: World, role: Role) -> Any:
     session = record_with_actions(world.services, world.advisor, world.family.id, NOW.date())
     return session.actions[0]
@@ -497,9 +503,7 @@ CALLS: dict[str, Call] = {
         lambda w, a, ref: w.as_(a).offers.update_referral(
             a, ref.id, ref.version, ReferralStatus.STARTED, "Startede i gruppen"
         ),
-        lambda w, role: w.services.offers.refer(
-            w.advisor, w.family.id, (w.any_offer().offer_id,)
-        )[0],
+        _referral,
     ),
     # -- reference data
     "reference.topics": Call(EVERYONE, [], lambda w, a, _: w.as_(a).reference.topics(a)),

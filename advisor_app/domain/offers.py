@@ -11,7 +11,7 @@ spreadsheet row can be reported column by column.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import StrEnum
@@ -70,12 +70,8 @@ class OfferContent:
         )
 
     def search_text(self) -> str:
-        return fold(
-            " ".join(
-                (self.title, self.what, self.who, self.where, self.when, self.how)
-                + (self.contact, self.address, self.area, self.legal_basis)
-            )
-        )
+        parts = (self.title, self.what, self.who, self.where, self.when, self.how)
+        return fold(" ".join((*parts, self.contact, self.address, self.area, self.legal_basis)))
 
 
 # The five answers, in Herning's order, with the English source of their questions.
@@ -163,7 +159,9 @@ STATUS_LABELS: dict[ReferralStatus, str] = {
 
 
 def _link(value: str) -> str:
-    text = clean_line(value, field="link", label=FIELD_LABELS["link"], max_len=LINK_MAX, required=False)
+    text = clean_line(
+        value, field="link", label=FIELD_LABELS["link"], max_len=LINK_MAX, required=False
+    )
     if text is None:
         return ""
     parts = urlsplit(text)
@@ -198,7 +196,9 @@ def check_content(raw: OfferContent) -> tuple[OfferContent | None, list[Validati
         problems.append(ValidationError(N_("Choose the kind of offer."), field="kind"))
     keep(
         "title",
-        lambda: clean_line(raw.title, field="title", label=FIELD_LABELS["title"], max_len=TITLE_MAX),
+        lambda: clean_line(
+            raw.title, field="title", label=FIELD_LABELS["title"], max_len=TITLE_MAX
+        ),
     )
     for name, _question in FIVE_ANSWERS:
 
@@ -218,14 +218,16 @@ def check_content(raw: OfferContent) -> tuple[OfferContent | None, list[Validati
     for name in ("contact", "address", "area", "legal_basis"):
         keep(
             name,
-            lambda name=name: clean_line(
-                getattr(raw, name),
-                field=name,
-                label=FIELD_LABELS[name],
-                max_len=LINE_MAX,
-                required=False,
-            )
-            or "",
+            lambda name=name: (
+                clean_line(
+                    getattr(raw, name),
+                    field=name,
+                    label=FIELD_LABELS[name],
+                    max_len=LINE_MAX,
+                    required=False,
+                )
+                or ""
+            ),
         )
     keep("link", lambda: _link(raw.link))
     keep("valid_from", raw.valid_from)
@@ -385,14 +387,14 @@ def parse_row(row: int, cells: Mapping[str, str]) -> ParsedRow | RowProblems:
             )
         )
     parsed: dict[str, object] = {}
-    for name, parse, enum in (
-        ("conditions", _codes, Condition),
-        ("relatives", _codes, OfferAudience),
-    ):
-        try:
-            parsed[name] = parse(cell(name), enum, name)  # type: ignore[operator]
-        except ValidationError as error:
-            problems.append(CellProblem(name, error))
+    try:
+        parsed["conditions"] = _codes(cell("conditions"), Condition, "conditions")
+    except ValidationError as error:
+        problems.append(CellProblem("conditions", error))
+    try:
+        parsed["relatives"] = _codes(cell("relatives"), OfferAudience, "relatives")
+    except ValidationError as error:
+        problems.append(CellProblem("relatives", error))
     for name in ("valid_from", "valid_to"):
         try:
             parsed[name] = _day(cell(name), name)
@@ -480,3 +482,9 @@ def content_fields() -> tuple[str, ...]:
 # ---- referrals ------------------------------------------------------------------------------
 def clean_outcome(text: str | None) -> str:
     return clean_note(text, field="outcome", label=N_("Outcome"), max_len=OUTCOME_MAX)
+
+
+def describe_row(problem: RowProblems, gettext: Callable[[str], str]) -> str:
+    """One line for a bad row: 'Row 4: title: Title must be filled in.; link: ...'."""
+    cells = "; ".join(f"{p.column}: {p.error.translated(gettext)}" for p in problem.cells)
+    return gettext("Row {row}: {problems}").format(row=problem.row, problems=cells)

@@ -454,7 +454,9 @@ class OfferService(Gated):
                 add_offer(session, row.content, now, author)
                 created += 1
                 continue
-            _version, changed = revise_offer(session, offers[row.offer_id], row.content, now, author)
+            _version, changed = revise_offer(
+                session, offers[row.offer_id], row.content, now, author
+            )
             if changed:
                 updated += 1
             else:
@@ -484,7 +486,9 @@ class OfferService(Gated):
             raise ValidationError(N_("Too many offers at once."), field="offers")
         day = referred_on or work.today()
         if day > work.today():
-            raise ValidationError(N_("A referral cannot be dated in the future."), field="referred_on")
+            raise ValidationError(
+                N_("A referral cannot be dated in the future."), field="referred_on"
+            )
         get_or_404(session, Relative, relative_id, "relative")
         case = open_case(session, relative_id, work.actor.advisor_id, work.now())
         made: list[OfferReferral] = []
@@ -509,9 +513,7 @@ class OfferService(Gated):
             made.append(referral)
         session.flush()
         for referral in made:
-            work.log(
-                AuditAction.CREATE, REFERRAL, entity_id=referral.id, relative_id=relative_id
-            )
+            work.log(AuditAction.CREATE, REFERRAL, entity_id=referral.id, relative_id=relative_id)
         wanted = {r.id for r in made}
         return tuple(v for v in referrals_of(session, relative_id) if v.id in wanted)
 
@@ -542,7 +544,5 @@ class OfferService(Gated):
         session.flush()
         case = session.get(Case, referral.case_id)
         assert case is not None
-        work.log(
-            AuditAction.UPDATE, REFERRAL, entity_id=referral.id, relative_id=case.relative_id
-        )
+        work.log(AuditAction.UPDATE, REFERRAL, entity_id=referral.id, relative_id=case.relative_id)
         return next(v for v in referrals_of(session, case.relative_id) if v.id == referral.id)
