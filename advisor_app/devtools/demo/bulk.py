@@ -38,6 +38,7 @@ TABLE_ORDER = (
     "check_in_answer",
     "follow_up_action",
     "session_participant",
+    "offer_referral",
 )
 # What each row tuple fills, in order: every column of the table, as the models declare them.
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -24,6 +24,7 @@ class DemoSummary:
     check_ins: int = 0
     check_in_answers: int = 0
     check_in_actions: int = 0  # of ``actions``: the follow-ups taken up from a check-in
+    referrals: int = 0  # to offers in the catalogue
 
     @classmethod
     def of(
@@ -45,6 +46,7 @@ class DemoSummary:
             check_ins=counts["check_in"],
             check_in_answers=counts["check_in_answer"],
             check_in_actions=check_in_actions,
+            referrals=counts.get("offer_referral", 0),
         )
 
     def __str__(self) -> str:
@@ -54,7 +56,7 @@ class DemoSummary:
             f"{self.sessions:,} sessions ({self.anonymous_sessions:,} anonymous), "
             f"{self.check_ins:,} check-ins ({self.check_in_answers:,} answers), "
             f"{self.actions:,} follow-ups ({self.check_in_actions:,} from check-ins), "
-            f"{self.participants:,} participants"
+            f"{self.participants:,} participants, {self.referrals:,} referrals to offers"
         )
 
     def audit_detail(self, seed: int) -> str:
@@ -70,6 +72,7 @@ class DemoSummary:
             "participants": "part",
             "anonymous_sessions": "anon",
             "check_ins": "chk",
+            "referrals": "ref",
         }
         counts = " ".join(
             f"{short[f.name]}={getattr(self, f.name)}" for f in fields(self) if f.name in short
