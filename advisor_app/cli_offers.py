@@ -54,7 +54,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def offers_command(services: Services, args: argparse.Namespace) -> int:
     from advisor_app.cli import sign_in
+    from advisor_app.reports import offers_file
 
+    if args.offers_command in ("export", "import"):
+        offers_file.format_of(args.file.name)  # bad usage before any password is asked for
     actor = sign_in(services, args.user)
     if args.offers_command == "export":
         return _export(services, actor, args.file)
