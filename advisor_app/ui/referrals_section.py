@@ -61,6 +61,7 @@ class ReferralsSection(QWidget):
         self._runner = runner
         self._actor = actor
         self.relative_id: int | None = None
+        self._editing: tuple[int, int] | None = None  # the referral in the editors (id, version)
         self.model = ReferralsModel(self)
         self.view = table_view(self.model, "referrals", _("Referrals to offers"))
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
@@ -116,6 +117,7 @@ class ReferralsSection(QWidget):
 
     def clear(self) -> None:
         self.relative_id = None
+        self._editing = None
         self.model.set_rows(())
         self.detail.clear()
         self.message.clear()
@@ -147,7 +149,10 @@ class ReferralsSection(QWidget):
         chosen = self.selected()
         if chosen is None:
             self.detail.clear()
-        else:
+            self._editing = None
+        elif self._editing != (chosen.id, chosen.version):
+            # A reload of the same referral leaves what is being typed alone.
+            self._editing = (chosen.id, chosen.version)
             self.detail.setHtml(offer_html(chosen.offer))
             self.status.setCurrentIndex(self.status.findData(chosen.status.value))
             self.outcome.setText(chosen.outcome)
