@@ -1,6 +1,6 @@
 """offer catalogue: offers, their immutable versions, and referrals of relatives to them
 
-Revision ID: 0005_offers
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01 03:00:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0005_offers"
+revision: str = "0005"
 down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
