@@ -178,6 +178,9 @@ def test_referral_input_is_checked(services: Services, admin: Actor, advisor: Ac
         services.offers.refer(advisor, family.id, ())
     with pytest.raises(ValidationError):
         services.offers.refer(advisor, family.id, (offer.offer_id,), NOW.date() + timedelta(days=2))
+    later = services.offers.create(admin, content("Fremtidigt", valid_from=NEXT_YEAR))
+    with pytest.raises(ValidationError, match="not in force"):
+        services.offers.refer(advisor, family.id, (later.offer_id,))
     (made,) = services.offers.refer(advisor, family.id, (offer.offer_id,))
     with pytest.raises(ValidationError):
         services.offers.update_referral(

@@ -499,6 +499,12 @@ class OfferService(Gated):
                     N_("The offer has been taken out of the catalogue."), field="offers"
                 )
             current = _current_of(session, offer)
+            if not content_of(current).valid_on(day):
+                raise ValidationError(
+                    N_("The offer '{title}' is not in force on the day of the referral."),
+                    field="offers",
+                    title=current.title,
+                )
             referral = OfferReferral(
                 case_id=case.id,
                 offer_version_id=current.id,
