@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -38,11 +40,19 @@ from advisor_app.domain.offers import (
     FIVE_ANSWERS,
     KIND_LABELS,
     OfferContent,
+    describe_row,
 )
 from advisor_app.i18n import N_, _, format_date, ngettext
+from advisor_app.reports import offers_file
 from advisor_app.services.dto import RelativeDetail
 from advisor_app.services.facade import Services
-from advisor_app.services.offers import OfferFilter, OfferView, ReferralView
+from advisor_app.services.offers import (
+    ImportRefused,
+    ImportResult,
+    OfferFilter,
+    OfferView,
+    ReferralView,
+)
 from advisor_app.ui.citizen_form import ServiceDialog
 from advisor_app.ui.forms import OptionalDate, add_row, line_edit
 from advisor_app.ui.labels import label
@@ -119,6 +129,8 @@ class OfferCatalogue(QWidget):
     searched = Signal(object)  # tuple[OfferView, ...]
     referred = Signal(object)  # tuple[ReferralView, ...]
     offer_saved = Signal(object)  # OfferView
+    exported = Signal(str)  # the file written
+    imported = Signal(object)  # ImportResult
 
     def __init__(
         self,
@@ -140,6 +152,7 @@ class OfferCatalogue(QWidget):
         self._seq = 0
         self._loaded = False
         self.dialog: OfferDialog | None = None
+        self.import_box: QMessageBox | None = None
 
         self.search = QLineEdit()
         self.search.setObjectName("offer_search")
@@ -198,8 +211,26 @@ class OfferCatalogue(QWidget):
             self.edit_button.setObjectName("edit_offer")
             self.retire_button = QPushButton(_("&Take out of the catalogue"))
             self.retire_button.setObjectName("retire_offer")
-            for button in (self.new_button, self.edit_button, self.retire_button):
+            self.export_button = QPushButton(_("E&xport…"))
+            self.export_button.setObjectName("export_offers")
+            self.export_button.setToolTip(
+                _("The catalogue as a spreadsheet to edit (.xlsx or .csv)")
+            )
+            self.import_button = QPushButton(_("&Import…"))
+            self.import_button.setObjectName("import_offers")
+            self.import_button.setToolTip(
+                _("Read an edited catalogue file back: all of it, or nothing if a row is wrong")
+            )
+            for button in (
+                self.new_button,
+                self.edit_button,
+                self.retire_button,
+                self.export_button,
+                self.import_button,
+            ):
                 buttons.addWidget(button)
+            self.export_button.clicked.connect(self._on_export_button_clicked)
+            self.import_button.clicked.connect(self._on_import_button_clicked)
             self.new_button.clicked.connect(self._on_new_button_clicked)
             self.edit_button.clicked.connect(self._on_edit_button_clicked)
             self.retire_button.clicked.connect(self._on_retire_button_clicked)
@@ -437,6 +468,98 @@ class OfferCatalogue(QWidget):
             _("'{title}' is taken out of the catalogue.").format(title=view.content.title)
         )
         self._after_change(view)
+
+    # ---- the catalogue file (the administrator's) ---------------------------------------------
+    def _file_dialog(self, title: str, name: str, *, save: bool) -> QFileDialog:
+        dialog = QFileDialog(self, title)
+        dialog.setObjectName(name)
+        dialog.setNameFilter(_("Spreadsheet (*.xlsx *.csv)"))
+        if save:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setDefaultSuffix("xlsx")
+        else:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.finished.connect(dialog.deleteLater)
+        return dialog
+
+    def _on_export_button_clicked(self) -> None:
+        dialog = self._file_dialog(_("Export the offer catalogue"), "export_dialog", save=True)
+        dialog.fileSelected.connect(self.export_to)
+        dialog.open()
+
+    def _on_import_button_clicked(self) -> None:
+        dialog = self._file_dialog(_("Import the offer catalogue"), "import_dialog", save=False)
+        dialog.fileSelected.connect(self.import_from)
+        dialog.open()
+
+    def export_to(self, path: str) -> None:
+        try:
+            fmt = offers_file.format_of(path)
+        except ServiceError as error:
+            self._show_error(error)
+            return
+        services, actor = self._services, self._actor
+
+        def work() -> bytes:
+            views = services.offers.export_catalogue(actor)
+            return offers_file.write([(v.offer_id, v.content) for v in views], fmt)
+
+        def written(data: bytes) -> None:
+            try:
+                Path(path).write_bytes(data)
+            except OSError:
+                self.status.setText(_("The file could not be written."))
+                return
+            self.status.setText(_("The catalogue is exported to {file}.").format(file=path))
+            self.exported.emit(path)
+
+        self._runner.submit(work, written, self._show_error, owner=self)
+
+    def import_from(self, path: str) -> None:
+        try:
+            fmt = offers_file.format_of(path)
+            data = Path(path).read_bytes()
+        except ServiceError as error:
+            self._show_error(error)
+            return
+        except OSError:
+            self.status.setText(_("The file could not be read."))
+            return
+        services, actor = self._services, self._actor
+
+        def work() -> ImportResult:
+            parsed = offers_file.parse_file(data, fmt)
+            return services.offers.import_catalogue(actor, parsed.rows, parsed.problems)
+
+        self._runner.submit(work, self._on_imported, self._on_import_failed, owner=self)
+
+    def _on_imported(self, result: ImportResult) -> None:
+        self.status.setText(
+            _("{created} offers created, {updated} updated, {unchanged} unchanged").format(
+                created=result.created, updated=result.updated, unchanged=result.unchanged
+            )
+        )
+        self.imported.emit(result)
+        self._loaded = False
+        self.ensure_loaded()
+
+    def _on_import_failed(self, error: ServiceError) -> None:
+        if not isinstance(error, ImportRefused):
+            self._show_error(error)
+            return
+        self._show_error(error)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Import the offer catalogue"),
+            error.translated(_),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("import_refused")
+        box.setDetailedText("\n".join(describe_row(row, _) for row in error.rows))
+        box.finished.connect(box.deleteLater)
+        self.import_box = box
+        box.open()
 
     def _show_error(self, error: ServiceError) -> None:
         self.status.setText(error.translated(_))

@@ -214,3 +214,39 @@ def test_the_models_pass_the_model_tester(qtmodeltester, services, actor) -> Non
         services.offers.refer(actor, relative_id, (services.offers.search(actor)[0].offer_id,))
     )
     qtmodeltester.check(referrals)
+
+
+def test_export_and_import_the_catalogue_in_the_admin_s_window(  # type: ignore[no-untyped-def]
+    qtbot, services, admin, runner, tmp_path
+) -> None:
+    win = AdminWindow(services, admin, runner, None)
+    qtbot.addWidget(win)
+    win.show()
+    catalogue = win.offers
+    with qtbot.waitSignal(catalogue.searched, timeout=TIMEOUT):
+        win.tabs.setCurrentWidget(catalogue)
+    count = catalogue.model.rowCount()
+    path = tmp_path / "tilbud.xlsx"
+    with qtbot.waitSignal(catalogue.exported, timeout=TIMEOUT):
+        catalogue.export_to(str(path))
+    assert path.exists()
+    with qtbot.waitSignal(catalogue.imported, timeout=TIMEOUT) as imported:
+        catalogue.import_from(str(path))
+    assert (imported.args[0].created, imported.args[0].updated) == (0, 0)
+    assert imported.args[0].unchanged == count
+    # A file with a bad row: refused whole, every bad row listed.
+    bad = tmp_path / "forkert.csv"
+    csv_path = tmp_path / "tilbud.csv"
+    with qtbot.waitSignal(catalogue.exported, timeout=TIMEOUT):
+        catalogue.export_to(str(csv_path))
+    lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
+    lines.append(",party,Ny,a,b,c,d,e,,,,,,ftp://x,,,")
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    catalogue.import_from(str(bad))
+    qtbot.waitUntil(lambda: catalogue.import_box is not None, timeout=TIMEOUT)
+    box = catalogue.import_box
+    assert box is not None and box.objectName() == "import_refused"
+    assert "Række" in box.detailedText() and "kind" in box.detailedText()
+    assert "link" in box.detailedText()
+    box.close()
+    assert len(services.offers.search(admin, OfferFilter(include_invalid=True))) == count
