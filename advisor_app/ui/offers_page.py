@@ -236,7 +236,7 @@ class OfferCatalogue(QWidget):
             self.retire_button.clicked.connect(self._on_retire_button_clicked)
             self.view.doubleClicked.connect(self._on_edit_button_clicked)
         else:
-            self.refer_button = QPushButton(_("&Refer the current relative"))
+            self.refer_button = QPushButton(_("Re&fer the current relative"))
             self.refer_button.setObjectName("refer_relative")
             self.refer_button.setToolTip(
                 _("Refer the relative shown on the Relatives tab to the chosen offers")
@@ -652,7 +652,7 @@ class OfferDialog(ServiceDialog):
         self.valid_from = OptionalDate(_("Valid from"), content.valid_from if content else None)
         add_row(form, _("Valid &from"), self.valid_from, "valid_from")
         self.valid_to = OptionalDate(_("Valid to"), content.valid_to if content else None)
-        add_row(form, _("Valid &to"), self.valid_to, "valid_to")
+        add_row(form, _("Valid unt&il"), self.valid_to, "valid_to")
         form_widget = QWidget()
         form_widget.setLayout(form)
         layout = QVBoxLayout(self)
