@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -184,6 +185,11 @@ class OfferCatalogue(QWidget):
 
         self.model = OffersModel(self)
         self.view = table_view(self.model, "offers", _("Offers"))
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 190), (2, 130), (3, 70)):
+            self.view.setColumnWidth(column, width)
         if not editable:  # refer to several at once
             self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.count_label = QLabel()
