@@ -27,6 +27,7 @@ from advisor_app.domain.enums import (
 )
 from advisor_app.domain.errors import N_, ConflictError, ValidationError
 from advisor_app.domain.offers import (
+    CellProblem,
     OfferContent,
     ParsedRow,
     RowProblems,
@@ -430,8 +431,6 @@ class OfferService(Gated):
         offers = {o.id: o for o in session.scalars(select(Offer))}
         for row in rows:
             if row.offer_id is not None and row.offer_id not in offers:
-                from advisor_app.domain.offers import CellProblem
-
                 bad.append(
                     RowProblems(
                         row.row,
