@@ -11,6 +11,10 @@ advisor-app [--db URL] [--user NAME] audit verify [--expect-head HASH]
 advisor-app [--db URL] [--user NAME] stats export --from D --to D --by month|quarter
             --format xlsx|csv|pdf -o FILE [--min-cell N]
 advisor-app [--db URL] demo-data --relatives N --seed S
+advisor-app [--db URL] [--user NAME] offers export FILE.csv|FILE.xlsx
+advisor-app [--db URL] [--user NAME] offers import FILE.csv|FILE.xlsx
+advisor-app [--db URL] [--user NAME] offers publish -o DIR [--stylesheet F] [--logo F]
+                                                 the offer catalogue (cli_offers.py)
 
 Signing in: --user NAME (default: the login name), the password from $ADVISOR_PASSWORD or a
 prompt. Exit codes: 0 done, 1 a check found a problem, 2 bad usage or input, 3 sign-in
@@ -172,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--relatives", type=int, default=200, metavar="N")
     demo.add_argument("--sessions-per-relative", type=float, default=10.0, metavar="K")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
+    from advisor_app.cli_offers import add_parser as add_offers_parser
+
+    add_offers_parser(sub)
     instrument = sub.add_parser(
         "instrument", help="the check-in instruments (WHO-5 and others); needs no database"
     )
@@ -352,6 +359,10 @@ def run_command(args: argparse.Namespace, url: str) -> int:
             return stats_command(services, args)
         if args.command == "relief":
             return relief_command(services, args)
+        if args.command == "offers":
+            from advisor_app.cli_offers import offers_command
+
+            return offers_command(services, args)
         return demo_command(services, args)
     finally:
         services.db.dispose()

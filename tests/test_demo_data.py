@@ -115,6 +115,7 @@ def test_counts_match_the_summary_and_one_audit_event(open_db: Opener) -> None:
         "relief_status_change": summary.relief_status_changes,
         "relief_exception": summary.relief_exceptions,
         "relief_need": summary.relief_needs,
+        "offer_referral": summary.referrals,
     }
     assert set(table_counts) == set(TABLE_ORDER)
     for table, expected in table_counts.items():
@@ -291,7 +292,15 @@ def test_integrity_foreign_keys_and_every_column_filled(open_db: Opener) -> None
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
     # Every table of the schema is generated, except the reference and bookkeeping ones.
-    not_generated = {"advisor", "topic", "audit_event", "instrument_text", "alembic_version"}
+    not_generated = {
+        "advisor",
+        "topic",
+        "audit_event",
+        "instrument_text",
+        "alembic_version",
+        "offer",  # the seeded catalogue the referrals point into
+        "offer_version",
+    }
     assert set(Base.metadata.tables) - not_generated == set(TABLE_ORDER)
 
 
@@ -582,3 +591,26 @@ def test_postgresql_copy_and_sequences_after_explicit_ids(postgresql_url: str) -
         assert started is not None and started.utcoffset() is not None
     finally:
         services.db.dispose()
+
+
+def test_referrals_to_offers_for_about_a_third_of_the_relatives(open_db: Opener) -> None:
+    """Referrals point at versions in force, suit the citizen's condition, and come in
+    several statuses."""
+    from advisor_app.domain.enums import ReferralStatus
+    from advisor_app.persistence.models import OfferReferral
+
+    services, actor = open_db("x")
+    summary = _generate(services, actor)
+    with services.db.begin() as session:
+        referred = session.scalar(select(func.count(func.distinct(OfferReferral.case_id))))
+        statuses = set(session.scalars(select(OfferReferral.status).distinct()))
+    assert referred is not None and 0.2 * RELATIVES <= referred <= 0.4 * RELATIVES
+    assert referred <= summary.referrals <= 3 * referred
+    assert {ReferralStatus.REFERRED, ReferralStatus.COMPLETED, ReferralStatus.DECLINED} <= statuses
+    # The advisor's view of a referred relative shows them (through the service).
+    with services.db.begin() as session:
+        case_relative = session.execute(
+            select(Case.relative_id).join(OfferReferral, OfferReferral.case_id == Case.id).limit(1)
+        ).scalar_one()
+    views = services.offers.referrals(actor, case_relative)
+    assert views and all(v.offer.number == 1 for v in views)

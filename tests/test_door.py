@@ -30,8 +30,17 @@ from relief_factories import make_arrangement, weekly_input
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.clock import FixedClock
-from advisor_app.domain.enums import ActionStatus, AuditAction, RelationType, Role
+from advisor_app.domain.enums import (
+    ActionStatus,
+    AuditAction,
+    Condition,
+    OfferKind,
+    ReferralStatus,
+    RelationType,
+    Role,
+)
 from advisor_app.domain.errors import AccessDeniedError, ValidationError
+from advisor_app.domain.offers import OfferContent, ParsedRow
 from advisor_app.domain.permissions import ENTRANCES, RULES, Permission
 from advisor_app.domain.relief import ReliefStatus
 from advisor_app.domain.statistics import Granularity, StatsRequest
@@ -46,6 +55,7 @@ from advisor_app.services.dto import (
     RelativeDetail,
 )
 from advisor_app.services.facade import Services, open_services
+from advisor_app.services.offers import OfferFilter, OfferView
 
 PASSWORD = "en lang og god adgangskode"
 STATS_REQUEST = StatsRequest(date(2026, 1, 1), date(2026, 12, 31), Granularity.QUARTER)
@@ -89,6 +99,7 @@ def test_every_public_service_method_passes_the_door_with_a_declared_permission(
         "accounts",
         "audit",
         "check_ins",
+        "offers",
         "reference",
         "relatives",
         "relief",
@@ -236,6 +247,14 @@ class World:
     def advisor(self) -> Actor:
         return self.actors[A]
 
+    def any_offer(self) -> OfferView:
+        return self.services.offers.search(self.advisor)[0]
+
+    def new_offer(self, title: str) -> OfferView:
+        """Made by the admin (through the admin's own login on a team database)."""
+        admin = self.actors[AD]
+        return self.as_(admin).offers.create(admin, offer_content(title))
+
     def fresh_family(self, name: str) -> RelativeDetail:
         return register_family(self.as_(self.advisor), self.advisor, name, cpr=None)
 
@@ -248,6 +267,19 @@ class Call:
     events: list[tuple[AuditAction, str]]
     run: Callable[[World, Actor, Any], object]
     prepare: Callable[[World, Role], Any] = lambda world, role: None
+
+
+def offer_content(title: str) -> OfferContent:
+    return OfferContent(
+        OfferKind.GROUP,
+        title,
+        "En samtalegruppe",
+        "Ægtefæller",
+        "Frivilligcentret",
+        "Tirsdage kl. 19",
+        "Ring og tilmeld dig",
+        conditions=(Condition.DEMENTIA,),
+    )
 
 
 def check_in_input(relative_id: int) -> CheckInInput:
@@ -271,6 +303,12 @@ def _relief(world: World) -> Any:
     return make_arrangement(
         world.as_(world.advisor), world.advisor, world.family.relations[0].id, NOW.date()
     )
+
+
+def _referral(world: World, role: Role) -> Any:
+    return world.services.offers.refer(
+        world.advisor, world.family.id, (world.any_offer().offer_id,)
+    )[0]
 
 
 def _action(world: World, role: Role) -> Any:
@@ -461,6 +499,71 @@ CALLS: dict[str, Call] = {
         [(C, "relief_need")],
         lambda w, a, fam: w.as_(a).relief.set_need(a, fam.id, 10.5),
         lambda w, role: w.fresh_family(f"Behov {role}"),
+    ),
+    # -- the offer catalogue (no personal data) and referrals to it (case content)
+    "offers.search": Call(
+        frozenset({A, AD}), [], lambda w, a, _: w.as_(a).offers.search(a, OfferFilter("demens"))
+    ),
+    "offers.areas": Call(frozenset({A, AD}), [], lambda w, a, _: w.as_(a).offers.areas(a)),
+    "offers.get": Call(
+        frozenset({A, AD}), [], lambda w, a, _: w.as_(a).offers.get(a, w.any_offer().offer_id)
+    ),
+    "offers.version": Call(
+        frozenset({A, AD}),
+        [],
+        lambda w, a, _: w.as_(a).offers.version(a, w.any_offer().version_id),
+    ),
+    "offers.history": Call(
+        frozenset({A, AD}),
+        [],
+        lambda w, a, _: w.as_(a).offers.history(a, w.any_offer().offer_id),
+    ),
+    "offers.create": Call(
+        frozenset({AD}),
+        [(C, "offer")],
+        lambda w, a, _: w.as_(a).offers.create(a, offer_content(f"Nyt tilbud {a.role}")),
+    ),
+    "offers.update": Call(
+        frozenset({AD}),
+        [(U, "offer")],
+        lambda w, a, o: w.as_(a).offers.update(a, o.offer_id, o.version, offer_content("Ændret")),
+        lambda w, role: w.new_offer(f"Rettes {role}"),
+    ),
+    "offers.retire": Call(
+        frozenset({AD}),
+        [(U, "offer")],
+        lambda w, a, o: w.as_(a).offers.retire(a, o.offer_id, o.version),
+        lambda w, role: w.new_offer(f"Udgår {role}"),
+    ),
+    "offers.export_catalogue": Call(
+        frozenset({AD}),
+        [(E, "offer_catalogue")],
+        lambda w, a, _: w.as_(a).offers.export_catalogue(a),
+    ),
+    "offers.import_catalogue": Call(
+        frozenset({AD}),
+        [(U, "offer_catalogue")],
+        lambda w, a, _: w.as_(a).offers.import_catalogue(
+            a, (ParsedRow(2, None, offer_content(f"Importeret {a.role}")),)
+        ),
+    ),
+    "offers.refer": Call(
+        frozenset({A}),
+        [(C, "offer_referral")],
+        lambda w, a, _: w.as_(a).offers.refer(a, w.family.id, (w.any_offer().offer_id,)),
+    ),
+    "offers.referrals": Call(
+        frozenset({A}),
+        [(R, "offer_referral")],
+        lambda w, a, _: w.as_(a).offers.referrals(a, w.family.id),
+    ),
+    "offers.update_referral": Call(
+        frozenset({A}),
+        [(U, "offer_referral")],
+        lambda w, a, ref: w.as_(a).offers.update_referral(
+            a, ref.id, ref.version, ReferralStatus.STARTED, "Startede i gruppen"
+        ),
+        _referral,
     ),
     # -- reference data
     "reference.topics": Call(EVERYONE, [], lambda w, a, _: w.as_(a).reference.topics(a)),

@@ -136,3 +136,37 @@ class CheckInMode(StrEnum):
 
     INTERVIEW = "interview"
     SELF_COMPLETED = "self_completed"
+
+
+class OfferKind(StrEnum):
+    """What an offer in the catalogue (tilbud, idékatalog) is."""
+
+    RELIEF = "relief"  # aflastning, afløsning
+    COURSE = "course"  # pårørendeskole, course
+    GROUP = "group"  # peer or self-help group (pårørendegruppe)
+    COUNSELLING = "counselling"  # rådgivning
+    VOLUNTEER = "volunteer"  # volunteer organisation (frivillig forening)
+    RIGHTS = "rights"  # rights and law information
+    TOOL = "tool"  # a tool, an app or a guide
+
+
+class OfferAudience(StrEnum):
+    """Which relatives an offer is for; an offer naming none is for every relative."""
+
+    SPOUSE = "spouse"  # ægtefælle, samlever
+    ADULT_CHILD = "adult_child"  # voksne børn
+    YOUNG = "young"  # children and young people as relatives (børn og unge som pårørende)
+    PARENT = "parent"  # parents of a sick or disabled child
+    SIBLING = "sibling"
+    OTHER = "other"  # other family, friends, neighbours
+    BEREAVED = "bereaved"  # efterladte
+
+
+class ReferralStatus(StrEnum):
+    """Where a relative's referral to an offer stands (henvisning)."""
+
+    REFERRED = "referred"
+    STARTED = "started"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    STOPPED = "stopped"  # started, then left before the end

@@ -30,6 +30,8 @@ class Permission(StrEnum):
     SIGN_IN = "account.sign_in"  # the entrance: no actor yet
     FIRST_ADMIN = "account.first_admin"  # only while the database has no users
     SIGN_IN_STATUS = "account.status"  # whether the database has users yet: no personal data
+    OFFERS_READ = "offers.read"  # the offer catalogue: no personal data
+    OFFERS_MANAGE = "offers.manage"  # edit, import and export the catalogue
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,18 @@ RULES: dict[Permission, Rule] = {
         {Purpose.STATISTICS},
         logged=True,
         refusal=N_("Only a manager can see the statistics."),
+    ),
+    Permission.OFFERS_READ: _rule(
+        {Role.ADVISOR, Role.ADMIN},
+        {Purpose.ADVISORY, Purpose.ADMINISTRATION, Purpose.DEMO_DATA},
+        logged=False,
+        refusal=N_("Your role does not use the offer catalogue."),
+    ),
+    Permission.OFFERS_MANAGE: _rule(
+        {Role.ADMIN},
+        {Purpose.ADMINISTRATION, Purpose.DEMO_DATA},
+        logged=True,
+        refusal=N_("Only an administrator can change the offer catalogue."),
     ),
     # The entrance: checked by the door's anonymous path, never against an actor.
     Permission.SIGN_IN: _rule(set(), set(), logged=True, refusal=N_("Sign-in refused.")),

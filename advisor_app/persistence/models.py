@@ -34,8 +34,10 @@ from advisor_app.domain.enums import (
     EmploymentStatus,
     Language,
     LegalFramework,
+    OfferKind,
     ParticipantKind,
     Purpose,
+    ReferralStatus,
     RelationType,
     Role,
     SessionForm,
@@ -394,6 +396,73 @@ class AuditEvent(Base):
     detail: Mapped[str | None] = mapped_column(String(200))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Offer(Versioned, Base):
+    """An offer in the catalogue (tilbud, Offer): a stable id whose content lives in
+    immutable versions; ``current_number`` names the one in force. Not personal data."""
+
+    __tablename__ = "offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    current_number: Mapped[int]
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+
+
+class OfferVersion(Base):
+    """One version of an offer's content, never changed once written: a referral (and a
+    handout) points at the exact version it showed. Conditions and relatives are codes of
+    their vocabularies joined by commas, checked by the domain (domain/offers.py)."""
+
+    __tablename__ = "offer_version"
+    __table_args__ = (
+        UniqueConstraint("offer_id", "number"),
+        CheckConstraint("number >= 1", name="number"),
+        CheckConstraint(
+            "valid_from IS NULL OR valid_to IS NULL OR valid_from <= valid_to", name="valid"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    kind: Mapped[OfferKind]
+    title: Mapped[str] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(Text)
+    place: Mapped[str] = mapped_column(Text)  # "where"
+    timing: Mapped[str] = mapped_column(Text)  # "when"
+    how: Mapped[str] = mapped_column(Text)
+    conditions: Mapped[str] = mapped_column(String(400))
+    audiences: Mapped[str] = mapped_column(String(400))
+    contact: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str] = mapped_column(String(300))
+    area: Mapped[str] = mapped_column(String(300))
+    link: Mapped[str] = mapped_column(String(500))
+    legal_basis: Mapped[str] = mapped_column(String(300))
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("advisor.id"))
+
+
+class OfferReferral(Versioned, Base):
+    """A relative referred to an offer (henvisning): to the exact version the advisor
+    showed, with where it stands and how it went. Case content."""
+
+    __tablename__ = "offer_referral"
+    __table_args__ = (Index("ix_offer_referral_case_referred", "case_id", "referred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("advice_case.id", ondelete="CASCADE"))
+    offer_version_id: Mapped[int] = mapped_column(ForeignKey("offer_version.id"), index=True)
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisor.id"))
+    referred_on: Mapped[date]
+    status: Mapped[ReferralStatus]
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 # Capabilities with tables of their own keep them in their own modules; importing them here

@@ -14,7 +14,9 @@ courtesy; these grants are the security.
 - admin: users and reference data, no case content; the access log read only, to verify
   its chain (``audit verify``); it puts logins in the program's groups only through
   ``advisor_app_set_group`` (SECURITY DEFINER, never its own login), not with CREATEROLE;
-- auditor: the whole access log, read only.
+- auditor: the whole access log, read only;
+- the offer catalogue (``offer``, ``offer_version``) is no case content: every login reads
+  it, the admin edits it; a relative's referrals to offers are case content.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from advisor_app.persistence.models import Base
 from advisor_app.persistence.stats_views import VIEWS
 
 GROUP_PREFIX = "advisor_app_"
-NOT_CASE_CONTENT = frozenset({"advisor", "audit_event", "topic", "instrument_text"})
+NOT_CASE_CONTENT = frozenset(
+    {"advisor", "audit_event", "topic", "instrument_text", "offer", "offer_version"}
+)
 STAFF_COLUMNS = "id, username, display_name, role, active"
 
 
@@ -100,6 +104,10 @@ def statements(database: str) -> Iterable[str]:
     admin = group_role(Role.ADMIN)
     yield f"GRANT SELECT, INSERT, UPDATE ON advisor, topic, instrument_text TO {admin}"
     yield f"GRANT USAGE, SELECT ON SEQUENCE advisor_id_seq, topic_id_seq TO {admin}"
+    # The offer catalogue: read by all, edited by the admin (services/offers.py).
+    yield f"GRANT SELECT ON offer, offer_version TO {everyone}"
+    yield f"GRANT INSERT, UPDATE ON offer, offer_version TO {admin}"
+    yield f"GRANT USAGE, SELECT ON SEQUENCE offer_id_seq, offer_version_id_seq TO {admin}"
     # Reading the whole log is the auditor's; the admin may read it to verify the chain.
     yield f"GRANT SELECT ON audit_event TO {group_role(Role.AUDITOR)}, {admin}"
     yield f"GRANT SELECT ON {', '.join(VIEWS)} TO {group_role(Role.MANAGER)}"

@@ -18,6 +18,7 @@ from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
 from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.door import Door, Gated
+from advisor_app.services.offers import OfferService
 from advisor_app.services.reference import ReferenceService, seed_reference_data
 from advisor_app.services.relatives import RelativeService
 from advisor_app.services.relief import ReliefService
@@ -32,6 +33,7 @@ class Services:
     accounts: AccountService
     audit: AuditService
     check_ins: CheckInService
+    offers: OfferService
     reference: ReferenceService
     relatives: RelativeService
     relief: ReliefService
@@ -50,6 +52,7 @@ class Services:
             accounts=AccountService(door, hasher),
             audit=AuditService(door),
             check_ins=CheckInService(door),
+            offers=OfferService(door),
             reference=ReferenceService(door),
             relatives=RelativeService(door),
             relief=ReliefService(door),

@@ -1,8 +1,10 @@
-"""Reference data that is not personal: session topics, seeded from resources/seed."""
+"""Reference data that is not personal: session topics and the first offer catalogue,
+seeded from resources/seed."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -54,8 +56,12 @@ def seed_reference_data(db: Database) -> int:
     """Start-up work, not a user's call: the topics the program ships, kept current. Run
     where the connection may write reference data (a workstation, or the owner's
     ``db upgrade`` on a team database)."""
+    # The offer catalogue's seed goes in once, into a database that never had offers.
+    from advisor_app.services.offers import seed_offers
+
     with db.begin() as session:
-        return seed_topics(session)
+        added = seed_topics(session)
+        return added + seed_offers(session, datetime.now(UTC))
 
 
 class ReferenceService(Gated):

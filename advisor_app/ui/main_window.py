@@ -36,6 +36,7 @@ from advisor_app.services.facade import Services
 from advisor_app.ui import instrument_text
 from advisor_app.ui.account_menu import PRODUCT, AccountMenus
 from advisor_app.ui.idle_lock import IdleLock
+from advisor_app.ui.offers_page import OfferCatalogue
 from advisor_app.ui.relative_page import RelativePage
 from advisor_app.ui.table_models import ActionsModel, CheckInDueModel, RelativesModel
 from advisor_app.ui.task_runner import TaskRunner
@@ -166,6 +167,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(splitter, _("Relatives"))
         self.tabs.addTab(follow_ups, _("Follow-ups"))
         self.tabs.addTab(check_ins_due, _("Wellbeing follow-up"))
+        # The offer catalogue (ui/offers_page.py): refers the relative shown on the page.
+        self.offers = OfferCatalogue(
+            services, self.runner, actor, current_relative=self._relative_on_page
+        )
+        self.tabs.addTab(self.offers, _("Offers"))
+        self.offers.referred.connect(self._on_offers_referred)
         self.setCentralWidget(self.tabs)
 
         self.busy_label = QLabel()
@@ -407,7 +414,17 @@ class MainWindow(QMainWindow):
         self.text_loader.load(path)
 
     # ---- follow-ups --------------------------------------------------------------------
+    def _relative_on_page(self) -> RelativeDetail | None:
+        return self.page.detail if self.stack.currentWidget() is self.page else None
+
+    def _on_offers_referred(self, made: tuple[object, ...]) -> None:
+        self.statusBar().showMessage(self.offers.status.text(), 5000)
+        self.page.referrals.relative_id = None  # stale: loaded again when its tab is shown
+        self.page.reload()
+
     def _on_tabs_current_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.offers:
+            self.offers.ensure_loaded()
         if index == 1:
             self.load_follow_ups()
         elif index == 2:

@@ -50,6 +50,7 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.services.instruments import InstrumentRegistry, shipped
 from advisor_app.ui.labels import label
+from advisor_app.ui.referrals_section import ReferralsSection
 from advisor_app.ui.relief_tab import ReliefTab
 from advisor_app.ui.table_models import (
     ActionsModel,
@@ -199,6 +200,9 @@ class RelativePage(QWidget):
         self.relief_tab = ReliefTab(services, runner, actor)
         self.tabs.addTab(self.relief_tab, _("Relief"))
         self.relief_tab.changed.connect(self.changed)
+        # Referrals to offers: a tab of its own, loaded when opened (ui/referrals_section.py).
+        self.referrals = ReferralsSection(services, runner, actor)
+        self.tabs.addTab(self.referrals, _("Offers"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         layout = QVBoxLayout(self)
@@ -415,6 +419,16 @@ class RelativePage(QWidget):
         self.all_actions_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self._on_all_actions_selection_changed()
         self.show_check_ins(page.check_ins)
+        self._show_referrals()
+
+    def _show_referrals(self) -> None:
+        """Load the referrals when their tab is shown (each load is a logged read)."""
+        if self.detail is None:
+            self.referrals.clear()
+        elif self.tabs.currentWidget() is self.referrals:
+            self.referrals.load(self.detail.id)
+        elif self.referrals.relative_id != self.detail.id:
+            self.referrals.clear()
 
     def reload(self) -> None:
         if self.detail is not None:
@@ -548,6 +562,7 @@ class RelativePage(QWidget):
         self.check_ins_loaded.emit(check_ins)
 
     def _on_tabs_current_changed(self, index: int) -> None:
+        self._show_referrals()
         if index == self.tabs.indexOf(self.check_ins_page) and self.chart is None:
             from advisor_app.ui.wellbeing_chart import WellbeingChart
 

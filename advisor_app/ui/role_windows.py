@@ -1,12 +1,12 @@
-"""The windows of the roles that do no case work: the administrator's (users, licensed
-instrument texts, the access log's check), the auditor's (the access log) and the
+"""The windows of the roles that do no case work: the administrator's (users, the offer
+catalogue, licensed instrument texts, the access log's check), the auditor's (the access log) and the
 manager's (statistics). None shows anything of a relative's case; the services would
 refuse it anyway."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.audit_chain import Verdict
@@ -18,6 +18,7 @@ from advisor_app.ui.account_menu import PRODUCT, AccountMenus
 from advisor_app.ui.audit_page import AuditPage
 from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.offers_page import OfferCatalogue
 from advisor_app.ui.statistics_page import StatisticsPage
 from advisor_app.ui.task_runner import TaskRunner
 from advisor_app.ui.users_page import UsersPage
@@ -58,7 +59,14 @@ class AdminWindow(RoleWindow):
         super().__init__(services, actor, runner, idle_lock)
         self.setObjectName("admin_window")
         self.users_page = UsersPage(services, runner, actor)
-        self.setCentralWidget(self.users_page)
+        # The offer catalogue, editable here (ui/offers_page.py); loaded when its tab opens.
+        self.offers = OfferCatalogue(services, runner, actor, editable=True)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("admin_tabs")
+        self.tabs.addTab(self.users_page, _("Users"))
+        self.tabs.addTab(self.offers, _("Offer catalogue"))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.setCentralWidget(self.tabs)
         log_menu = self.menuBar().addMenu(_("Access &log"))
         self.verify_action = log_menu.addAction(_("&Verify the access log"))
         self.verify_action.triggered.connect(self._on_verify_action_triggered)
@@ -69,6 +77,10 @@ class AdminWindow(RoleWindow):
         load_text.triggered.connect(self.text_loader.ask)
         self.account_menus.finish()
         self.verdict_box: QMessageBox | None = None
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.offers:
+            self.offers.ensure_loaded()
 
     def _on_verify_action_triggered(self) -> None:
         services, actor = self.services, self.actor

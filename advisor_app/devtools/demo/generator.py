@@ -31,6 +31,7 @@ from advisor_app.devtools.demo.bulk import (
 from advisor_app.devtools.demo.check_ins import CheckIns
 from advisor_app.devtools.demo.clock import Today
 from advisor_app.devtools.demo.people import People
+from advisor_app.devtools.demo.referrals import DemoOffer, Referrals, demo_offers
 from advisor_app.devtools.demo.relief import ReliefArrangements
 from advisor_app.devtools.demo.sessions import Sessions, session_counts
 from advisor_app.devtools.demo.summary import DemoSummary
@@ -64,6 +65,7 @@ class _Relatives:
         topics: Sequence[tuple[int, str]],
         used_cprs: set[str],
         advisor_id: int,
+        offers: Sequence[DemoOffer] = (),
     ) -> None:
         # Everything happens before today (UTC) began: the same seed gives the same rows all
         # day, and the people (drawn by ``rng`` from no date or time) the same on any day.
@@ -103,6 +105,14 @@ class _Relatives:
             rng=random.Random(f"relief-{seed}"),
             advisor_id=advisor_id,
         )
+        self.referrals = Referrals(
+            rows=rows,
+            values=values,
+            today=today,
+            rng=random.Random(f"offers-{seed}"),
+            advisor_id=advisor_id,
+            offers=offers,
+        )
 
     def relative(self, n_sessions: int) -> None:
         """A relative, the citizens they care for, their course with ``n_sessions``
@@ -127,6 +137,7 @@ class _Relatives:
         self.relief.relief(
             relative_id, relations, self.people.today.day_of(created), household.child
         )
+        self.referrals.referrals(case_id, household, meetings)
 
     def anonymous_session(self) -> None:
         self.sessions.anonymous_session()
@@ -202,6 +213,7 @@ class DemoDataGenerator:
                     if cpr
                 },
                 advisor_id=actor.advisor_id,
+                offers=demo_offers(session),
             )
             emitted_anonymous = 0
             next_report = 0.0

@@ -74,13 +74,16 @@ _ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u"
 class CitizenRef:
     """A citizen already built in this run: for a second relative of the same person."""
 
-    __slots__ = ("age", "id", "relative_ids", "surname")
+    __slots__ = ("age", "conditions", "id", "relative_ids", "surname")
 
-    def __init__(self, id_: int, age: int, surname: str) -> None:
+    def __init__(
+        self, id_: int, age: int, surname: str, conditions: tuple[Condition, ...] = ()
+    ) -> None:
         self.id = id_
         self.age = age
         self.surname = surname
         self.relative_ids: list[int] = []
+        self.conditions = conditions  # for the offers a relative is referred to
 
 
 @dataclass
@@ -274,7 +277,7 @@ class People:
                 chosen.append(second)
         for condition in chosen:
             self.rows.add("citizen_condition", (citizen_id, condition.value))
-        return CitizenRef(citizen_id, age, surname)
+        return CitizenRef(citizen_id, age, surname, tuple(chosen))
 
     def _cpr(self, birth_year: int) -> tuple[str, int] | None:
         """A CPR number for a birth in ``birth_year`` and its date's ordinal, or None when

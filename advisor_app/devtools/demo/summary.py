@@ -28,6 +28,7 @@ class DemoSummary:
     relief_status_changes: int = 0
     relief_exceptions: int = 0
     relief_needs: int = 0
+    referrals: int = 0  # to offers in the catalogue
 
     @classmethod
     def of(
@@ -53,6 +54,7 @@ class DemoSummary:
             relief_status_changes=counts["relief_status_change"],
             relief_exceptions=counts["relief_exception"],
             relief_needs=counts["relief_need"],
+            referrals=counts.get("offer_referral", 0),
         )
 
     def __str__(self) -> str:
@@ -63,7 +65,8 @@ class DemoSummary:
             f"{self.check_ins:,} check-ins ({self.check_in_answers:,} answers), "
             f"{self.actions:,} follow-ups ({self.check_in_actions:,} from check-ins), "
             f"{self.participants:,} participants, "
-            f"{self.relief_arrangements:,} relief arrangements"
+            f"{self.relief_arrangements:,} relief arrangements, "
+            f"{self.referrals:,} referrals to offers"
         )
 
     def audit_detail(self, seed: int) -> str:
@@ -80,6 +83,7 @@ class DemoSummary:
             "anonymous_sessions": "anon",
             "check_ins": "chk",
             "relief_arrangements": "relief",
+            "referrals": "ref",
         }
         counts = " ".join(
             f"{short[f.name]}={getattr(self, f.name)}" for f in fields(self) if f.name in short
