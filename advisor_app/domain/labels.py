@@ -20,6 +20,7 @@ from advisor_app.domain.enums import (
     SessionForm,
 )
 from advisor_app.domain.errors import N_
+from advisor_app.domain.mentoring import MENTORING_LABELS
 
 LABELS: dict[StrEnum, str] = {
     RelationType.SPOUSE: N_("Spouse or partner"),
@@ -82,4 +83,5 @@ LABELS: dict[StrEnum, str] = {
     ActionStatus.CANCELLED: N_("Cancelled"),
     CheckInMode.INTERVIEW: N_("Interview: the advisor asks"),
     CheckInMode.SELF_COMPLETED: N_("Filled in by the relative"),
+    **MENTORING_LABELS,
 }

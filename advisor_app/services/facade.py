@@ -18,6 +18,7 @@ from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
 from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.door import Door, Gated
+from advisor_app.services.mentors import MentorService
 from advisor_app.services.reference import ReferenceService, seed_reference_data
 from advisor_app.services.relatives import RelativeService
 from advisor_app.services.sessions import SessionService
@@ -31,6 +32,7 @@ class Services:
     accounts: AccountService
     audit: AuditService
     check_ins: CheckInService
+    mentors: MentorService
     reference: ReferenceService
     relatives: RelativeService
     sessions: SessionService
@@ -48,6 +50,7 @@ class Services:
             accounts=AccountService(door, hasher),
             audit=AuditService(door),
             check_ins=CheckInService(door),
+            mentors=MentorService(door),
             reference=ReferenceService(door),
             relatives=RelativeService(door),
             sessions=SessionService(door),
