@@ -11,6 +11,8 @@ advisor-app [--db URL] [--user NAME] audit verify [--expect-head HASH]
 advisor-app [--db URL] [--user NAME] stats export --from D --to D --by month|quarter
             --format xlsx|csv|pdf -o FILE [--min-cell N]
 advisor-app [--db URL] demo-data --relatives N --seed S
+advisor-app [--db URL] [--user NAME] mentors suggest --relative ID [--json]
+advisor-app [--db URL] [--user NAME] mentors assign [--json]      (neither saves anything)
 
 Signing in: --user NAME (default: the login name), the password from $ADVISOR_PASSWORD or a
 prompt. Exit codes: 0 done, 1 a check found a problem, 2 bad usage or input, 3 sign-in
@@ -182,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="one whole number per scale item, comma-separated, in item order",
     )
     score.add_argument("--json", action="store_true", help="print one JSON object")
+    from advisor_app import cli_mentors
+
+    cli_mentors.add_parser(sub)
     return parser
 
 
@@ -341,6 +346,10 @@ def run_command(args: argparse.Namespace, url: str) -> int:
             return audit_command(services, args)
         if args.command == "stats":
             return stats_command(services, args)
+        if args.command == "mentors":
+            from advisor_app import cli_mentors
+
+            return cli_mentors.run(services, sign_in(services, args.user), args)
         return demo_command(services, args)
     finally:
         services.db.dispose()

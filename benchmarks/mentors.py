@@ -15,9 +15,8 @@ import sys
 import time
 from datetime import date
 
-from advisor_app.services.mentors import load_places
-
 from advisor_app.domain import mentoring as m
+from advisor_app.services.mentors import load_places
 
 TODAY = date(2026, 12, 1)
 CONDITIONS = ["dementia", "copd", "heart", "cancer", "stroke", "parkinsons", "mental_illness"]

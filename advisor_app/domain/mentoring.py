@@ -325,12 +325,19 @@ class Person:
     household: frozenset[str] = frozenset()
     family: str | None = None
     previous_mentors: frozenset[int] = frozenset()  # a mentee's earlier mentors
+    # The person behind the id when mentors and mentees are numbered apart (a mentor's id
+    # is the mentor profile's, a mentee's the relative's): nobody mentors themselves.
+    relative_id: int | None = None
     # a mentor's
     consent: bool = True
     active: bool = True
     trained: bool = True
     capacity: int = 1
     load: int = 0
+
+    @property
+    def who(self) -> int:
+        return self.id if self.relative_id is None else self.relative_id
 
     @property
     def free(self) -> int:
@@ -372,7 +379,7 @@ def exclusion(
     mentor: Person, mentee: Person, today: date, settings: MatchSettings
 ) -> HardRule | None:
     """The first hard rule ``mentor`` breaks for ``mentee``; None when they may be matched."""
-    if mentor.id == mentee.id:
+    if mentor.who == mentee.who:
         return HardRule.SAME_PERSON
     if not mentor.consent:
         return HardRule.NO_CONSENT
@@ -663,7 +670,7 @@ def score_matrix(
     modes = _Sets([frozenset(m.modes) for m in mentors])
     conds = _Sets([m.conditions for m in mentors])
     rels = _Sets([m.relation_types for m in mentors])
-    m_id = np.array([m.id for m in mentors])
+    m_who = np.array([m.who for m in mentors])
     base = np.array(
         [
             m.consent
@@ -685,8 +692,9 @@ def score_matrix(
     m_work_known = m_work != WorkLife.UNKNOWN.value
     m_post = np.array([m.postcode or "" for m in mentors])
     m_area = np.array([(m.postcode or "")[:2] for m in mentors])
-    m_lat = np.array([places[m.postcode][0] if m.postcode in places else np.nan for m in mentors])
-    m_lon = np.array([places[m.postcode][1] if m.postcode in places else np.nan for m in mentors])
+    coords = [places.get(m.postcode or "", (np.nan, np.nan)) for m in mentors]
+    m_lat = np.array([c[0] for c in coords], dtype=np.float64)
+    m_lon = np.array([c[1] for c in coords], dtype=np.float64)
     vocabulary: dict[str, int] = {}
     for person in (*mentors, *mentees):
         for interest in person.interests:
@@ -711,7 +719,7 @@ def score_matrix(
     index_of = {m.id: i for i, m in enumerate(mentors)}
 
     for row, e in enumerate(mentees):
-        ok = base & (m_id != e.id)
+        ok = base & (m_who != e.who)
         ok &= langs.overlaps(e.languages)
         ok &= slots.overlaps(frozenset(e.slots))
         ok &= modes.overlaps(frozenset(e.modes))
@@ -811,7 +819,7 @@ def assign_matrix(
 ) -> Assignment:
     # One column per free place of a mentor anyone may have; no mentor needs more columns
     # than there are mentees.
-    useful = feasible.any(axis=0)
+    useful: NDArray[np.bool_] = np.asarray(feasible.any(axis=0), dtype=bool)
     columns: list[int] = []
     for j, mentor in enumerate(mentors):
         if useful[j]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
 from advisor_app.domain.enums import Condition, RelationType
 from advisor_app.domain.mentoring import (
+    MENTORING_LABELS,
     ContactMode,
     Criterion,
     CriterionScore,
@@ -232,3 +234,38 @@ class EndInput:
     reason: EndReason
     outcome: MatchOutcome = MatchOutcome.UNKNOWN
     note: str | None = None
+
+
+# ---- plain-language explanations (window and command line alike) ----------------------------
+def criterion_line(score: CriterionScore, gettext: Callable[[str], str]) -> str:
+    """ "Condition: Same condition (23.1 of 23.1 points)", in the user's language."""
+    params = dict(score.params)
+    reason = gettext(score.reason).format(**params)
+    return gettext("{criterion}: {reason} ({points} of {max} points)").format(
+        criterion=gettext(MENTORING_LABELS[score.criterion]),
+        reason=reason,
+        points=f"{score.points:.1f}",
+        max=f"{score.max_points:.1f}",
+    )
+
+
+def deciding_line(deciding: tuple[Criterion, ...], gettext: Callable[[str], str]) -> str:
+    if not deciding:
+        return gettext("Decided by: nothing stood out")
+    names = ", ".join(gettext(MENTORING_LABELS[c]) for c in deciding)
+    return gettext("Decided by: {names}").format(names=names)
+
+
+def excluded_line(
+    excluded: tuple[tuple[HardRule, int], ...],
+    gettext: Callable[[str], str],
+    ngettext: Callable[[str, str, int], str],
+) -> str:
+    """ "12 excluded: 7 no shared language, 3 paused, 2 no free place"."""
+    total = sum(n for _rule, n in excluded)
+    if not total:
+        return gettext("No mentor was excluded by the rules.")
+    parts = ", ".join(f"{n} {gettext(MENTORING_LABELS[rule])}" for rule, n in excluded)
+    return ngettext("{n} excluded: {parts}", "{n} excluded: {parts}", total).format(
+        n=total, parts=parts
+    )

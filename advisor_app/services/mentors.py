@@ -177,9 +177,7 @@ def _check_mentor(data: MentorInput, today: date) -> MentorInput:
         gender=data.gender,
         gender_preference=data.gender_preference,
         trained_on=data.trained_on,
-        bereaved_since=data.bereaved_since
-        if data.stage is m.MentorStage.BEREAVED
-        else data.bereaved_since,
+        bereaved_since=data.bereaved_since,
         postcode=postcode,
         interests=interests or None,
     )
@@ -300,6 +298,7 @@ def _mentor_people(
         people.append(
             m.Person(
                 id=mentor.id,
+                relative_id=relative.id,
                 languages=frozenset(_split(mentor.languages)),
                 slots=frozenset(m.TimeSlot(s) for s in _split(mentor.slots)),
                 modes=frozenset(m.ContactMode(s) for s in _split(mentor.modes)),
@@ -359,6 +358,7 @@ def _mentee_people(
         people.append(
             m.Person(
                 id=relative.id,
+                relative_id=relative.id,
                 languages=frozenset(_split(request.languages)),
                 slots=frozenset(m.TimeSlot(s) for s in _split(request.slots)),
                 modes=frozenset(m.ContactMode(s) for s in _split(request.modes)),
