@@ -50,6 +50,7 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.services.instruments import InstrumentRegistry, shipped
 from advisor_app.ui.labels import label
+from advisor_app.ui.mentor_tab import MentorTab
 from advisor_app.ui.table_models import (
     ActionsModel,
     CheckInsModel,
@@ -195,6 +196,10 @@ class RelativePage(QWidget):
         self.tabs.addTab(self._build_actions(), _("Follow-ups"))
         self.check_ins_page = self._build_check_ins()
         self.tabs.addTab(self.check_ins_page, _("Wellbeing"))
+        self.mentor_tab = MentorTab(services, runner, actor)
+        self.mentor_tab.reload_on_save = False
+        self.mentor_tab.changed.connect(self._after_save)
+        self.tabs.addTab(self.mentor_tab, _("Mentor"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         layout = QVBoxLayout(self)
@@ -401,6 +406,7 @@ class RelativePage(QWidget):
             self._on_load_error,
             owner=self,
         )
+        self.mentor_tab.load(relative_id)
 
     def show_page(self, page: RelativePageView) -> None:
         self.registry = page.registry
