@@ -297,7 +297,9 @@ def test_distance_falls_back_to_the_postcode_when_no_centroid_is_known() -> None
         c for c in m.breakdown(a, b, SETTINGS, {}) if c.criterion is m.Criterion.DISTANCE
     ]
     assert distance.similarity == 0.5
-    assert m.km_between(PLACES["7400"], PLACES["2750"]) == pytest.approx(216, abs=10)  # Herning-Ballerup as the crow flies
+    assert m.km_between(PLACES["7400"], PLACES["2750"]) == pytest.approx(
+        216, abs=10
+    )  # Herning-Ballerup as the crow flies
 
 
 def test_empty_inputs() -> None:

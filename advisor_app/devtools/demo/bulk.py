@@ -36,6 +36,10 @@ TABLE_ORDER = (
     "session_topic",
     "check_in",
     "check_in_answer",
+    "mentor",
+    "mentor_request",
+    "mentor_match",
+    "mentor_review",
     "follow_up_action",
     "session_participant",
 )

@@ -30,6 +30,7 @@ from advisor_app.devtools.demo.bulk import (
 )
 from advisor_app.devtools.demo.check_ins import CheckIns
 from advisor_app.devtools.demo.clock import Today
+from advisor_app.devtools.demo.mentors import Mentors
 from advisor_app.devtools.demo.people import People
 from advisor_app.devtools.demo.sessions import Sessions, session_counts
 from advisor_app.devtools.demo.summary import DemoSummary
@@ -88,6 +89,13 @@ class _Relatives:
             topics=topics,
             advisor_id=advisor_id,
         )
+        self.mentors = Mentors(
+            rows=rows,
+            values=values,
+            today=today,
+            rng=random.Random(f"mentors-{seed}"),
+            advisor_id=advisor_id,
+        )
         self.check_ins = CheckIns(
             rows=rows,
             values=values,
@@ -111,6 +119,7 @@ class _Relatives:
             case_id, household.child, timeline[1:], household.citizen_ids, co_relatives
         )
         self.check_ins.check_ins(case_id, household.child, language, meetings)
+        self.mentors.relative(relative_id, case_id, household.child, created)
 
     def anonymous_session(self) -> None:
         self.sessions.anonymous_session()
