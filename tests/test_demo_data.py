@@ -111,6 +111,10 @@ def test_counts_match_the_summary_and_one_audit_event(open_db: Opener) -> None:
         "citizen_condition": summary.conditions,
         "check_in": summary.check_ins,
         "check_in_answer": summary.check_in_answers,
+        "mentor": summary.mentors,
+        "mentor_request": summary.mentor_requests,
+        "mentor_match": summary.mentor_matches,
+        "mentor_review": summary.mentor_reviews,
     }
     assert set(table_counts) == set(TABLE_ORDER)
     for table, expected in table_counts.items():

@@ -218,3 +218,38 @@ def test_the_command_line_suggests_and_assigns(
     assert capsys.readouterr().err.count("\n") == 1
     manager = ["--db", sqlite_url, "--user", "leder", "--lang", "da", "mentors", "assign"]
     assert main(manager) == 3
+
+
+def test_demo_data_has_mentors_and_matches_in_every_state(sqlite_url: str) -> None:
+    from factories import make_user
+
+    from advisor_app.devtools.demo import DemoDataGenerator
+
+    services, _ = open_services(sqlite_url, hasher=FAST_HASHER)
+    try:
+        actor = make_user(services, "demo")
+        summary = DemoDataGenerator(services.db).generate(
+            actor, relatives=2500, sessions_per_relative=1, seed=4
+        )
+        assert summary.mentors > 20 and summary.mentor_matches > 10
+        waiting = services.mentors.assign_all(actor)
+        assert waiting.proposals or waiting.unassigned
+        with services.db.begin() as session:
+            from sqlalchemy import func, select
+
+            from advisor_app.persistence.models import Action, MentorMatch
+
+            states = dict(
+                session.execute(
+                    select(MentorMatch.status, func.count()).group_by(MentorMatch.status)
+                ).all()
+            )
+            assert set(states) == set(MatchStatus)
+            open_reminders = session.scalar(
+                select(func.count(Action.id)).where(
+                    Action.mentor_match_id.is_not(None), Action.status == ActionStatus.OPEN
+                )
+            )
+            assert open_reminders == states[MatchStatus.ACTIVE]
+    finally:
+        services.db.dispose()

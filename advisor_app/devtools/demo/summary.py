@@ -24,6 +24,10 @@ class DemoSummary:
     check_ins: int = 0
     check_in_answers: int = 0
     check_in_actions: int = 0  # of ``actions``: the follow-ups taken up from a check-in
+    mentors: int = 0
+    mentor_requests: int = 0
+    mentor_matches: int = 0
+    mentor_reviews: int = 0
 
     @classmethod
     def of(
@@ -45,6 +49,10 @@ class DemoSummary:
             check_ins=counts["check_in"],
             check_in_answers=counts["check_in_answer"],
             check_in_actions=check_in_actions,
+            mentors=counts.get("mentor", 0),
+            mentor_requests=counts.get("mentor_request", 0),
+            mentor_matches=counts.get("mentor_match", 0),
+            mentor_reviews=counts.get("mentor_review", 0),
         )
 
     def __str__(self) -> str:
@@ -54,7 +62,8 @@ class DemoSummary:
             f"{self.sessions:,} sessions ({self.anonymous_sessions:,} anonymous), "
             f"{self.check_ins:,} check-ins ({self.check_in_answers:,} answers), "
             f"{self.actions:,} follow-ups ({self.check_in_actions:,} from check-ins), "
-            f"{self.participants:,} participants"
+            f"{self.participants:,} participants, {self.mentors:,} mentors, "
+            f"{self.mentor_requests:,} wishing for a mentor, {self.mentor_matches:,} mentor matches"
         )
 
     def audit_detail(self, seed: int) -> str:
