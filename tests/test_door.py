@@ -463,6 +463,12 @@ CALLS: dict[str, Call] = {
         lambda w, a, rel: w.as_(a).mentors.save_request(a, rel.id, request_input()),
         lambda w, role: person(w.services, w.advisor, f"Ønsker {role} Østergaard"),
     ),
+    "mentors.close_request": Call(
+        frozenset({A}),
+        [(U, "mentor_request")],
+        lambda w, a, rel: w.as_(a).mentors.close_request(a, rel.id, 1),
+        lambda w, role: make_mentee(w.services, w.advisor, f"Lukker {role} Lund", contact=False),
+    ),
     "mentors.propose": Call(
         frozenset({A}),
         [(C, "mentor_match")],

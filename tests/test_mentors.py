@@ -145,6 +145,26 @@ def test_suggest_counts_the_exclusions_and_assign_saves_nothing(
     assert services.mentors.assign_all(actor).proposals == ()  # nobody is waiting now
 
 
+def test_a_relative_who_no_longer_wants_a_mentor_stops_waiting(
+    services: Services, actor: Actor
+) -> None:
+    from mentor_factories import request_input
+
+    mentee = make_mentee(services, actor, "Stopper Steffensen")
+    make_mentor(services, actor, "Klar Klausen")
+    request = services.mentors.mentoring(actor, mentee.id).request
+    assert request is not None and request.waiting
+    closed = services.mentors.close_request(actor, mentee.id, request.version)
+    assert closed.closed and not closed.waiting
+    assert services.mentors.assign_all(actor).proposals == ()
+    with pytest.raises(ValidationError, match="wishes"):
+        services.mentors.suggest(actor, mentee.id)
+    with pytest.raises(ValidationError, match="already stopped"):
+        services.mentors.close_request(actor, mentee.id, closed.version)
+    reopened = services.mentors.save_request(actor, mentee.id, request_input(), closed.version)
+    assert reopened.waiting and len(services.mentors.assign_all(actor).proposals) == 1
+
+
 def test_bad_input_is_refused_with_a_field(services: Services, actor: Actor) -> None:
     relative = person(services, actor, "Fejl Frandsen")
     for changes, field in (

@@ -105,6 +105,7 @@ class MentorRequestView:
     contact_consent: bool
     requested_at: datetime
     waiting: bool  # open, and no open match
+    closed: bool = False  # no longer wants a mentor
 
 
 @dataclass(frozen=True)

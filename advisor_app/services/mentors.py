@@ -232,6 +232,7 @@ def _request_view(row: MentorRequest, waiting: bool) -> MentorRequestView:
         contact_consent=row.contact_consent_at is not None,
         requested_at=row.requested_at,
         waiting=waiting and row.closed_at is None,
+        closed=row.closed_at is not None,
     )
 
 
@@ -716,6 +717,26 @@ class MentorService(Gated):
             == 0
         )
         return _request_view(row, waiting)
+
+    @door(Permission.CASES_WRITE)
+    def close_request(self, work: Work, relative_id: int, version: int) -> MentorRequestView:
+        """The relative no longer wants a mentor: they stop waiting (saving their wishes
+        again opens it). An open match is ended on its own, with its reason."""
+        session = work.session
+        row = session.scalar(select(MentorRequest).where(MentorRequest.relative_id == relative_id))
+        if row is None:
+            raise ValidationError(
+                N_("Record what the relative wishes from a mentor first."), field="request"
+            )
+        check_version(row.version, version)
+        if row.closed_at is not None:
+            raise ValidationError(N_("The relative has already stopped waiting."), field="request")
+        row.closed_at = work.now()
+        session.flush()
+        work.log(
+            AuditAction.UPDATE, REQUEST, entity_id=row.id, relative_id=relative_id, detail="closed"
+        )
+        return _request_view(row, False)
 
     # ---- matches ------------------------------------------------------------------------------
     @door(Permission.CASES_WRITE)

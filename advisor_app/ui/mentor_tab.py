@@ -161,6 +161,7 @@ class MentorTab(QWidget):
         self.request_status.setWordWrap(True)
         self.request_button = _button(_("&Wishes for a mentor..."), "mentor_request")
         self.find_button = _button(_("&Find mentor..."), "find_mentor")
+        self.close_request_button = _button(_("No longer wants one"), "close_request")
         self.mentee_contact = QCheckBox(_("Shares contact details with the mentor"))
         self.mentee_contact.setObjectName("mentee_contact_consent")
         mentee_box = QGroupBox(_("Wants a mentor"))
@@ -169,6 +170,7 @@ class MentorTab(QWidget):
         grid.addWidget(self.mentee_contact, 1, 0, 1, 2)
         grid.addWidget(self.request_button, 2, 0)
         grid.addWidget(self.find_button, 2, 1)
+        grid.addWidget(self.close_request_button, 2, 2)
 
         # -- matches
         self.model = MatchesModel(self)
@@ -206,6 +208,7 @@ class MentorTab(QWidget):
         self.pause_button.clicked.connect(self._on_pause_button_clicked)
         self.request_button.clicked.connect(self._on_request_button_clicked)
         self.find_button.clicked.connect(self._on_find_button_clicked)
+        self.close_request_button.clicked.connect(self._on_close_request_button_clicked)
         self.mentor_consent.clicked.connect(lambda on: self._consent(ConsentKind.MENTOR, bool(on)))
         self.mentor_contact.clicked.connect(
             lambda on: self._consent(ConsentKind.MENTOR_CONTACT, bool(on))
@@ -280,6 +283,8 @@ class MentorTab(QWidget):
         self.pause_button.setText(_("Resume") if mentor and mentor.paused else _("Pause"))
         if request is None:
             self.request_status.setText(_("Has not asked for a mentor."))
+        elif request.closed:
+            self.request_status.setText(_("No longer wants a mentor."))
         elif request.waiting:
             self.request_status.setText(_("Waiting for a mentor."))
         else:
@@ -287,6 +292,7 @@ class MentorTab(QWidget):
         self.mentee_contact.setEnabled(request is not None)
         self.mentee_contact.setChecked(bool(request and request.contact_consent))
         self.find_button.setEnabled(bool(request and request.waiting))
+        self.close_request_button.setEnabled(bool(request and not request.closed))
         match = self.selected_match()
         status = match.status if match else None
         self.mentor_accepts.setEnabled(
@@ -376,6 +382,18 @@ class MentorTab(QWidget):
             MentorRequestDialog(
                 self._services, self._runner, self._actor, self.relative_id, current, self
             )
+        )
+
+    def _on_close_request_button_clicked(self) -> None:
+        request = self.view.request if self.view else None
+        if request is None:
+            return
+        services, actor = self._services, self._actor
+        self._runner.submit(
+            lambda: services.mentors.close_request(actor, request.relative_id, request.version),
+            self._after_save,
+            self._show_error,
+            owner=self,
         )
 
     def _on_find_button_clicked(self) -> None:
