@@ -10,7 +10,12 @@ from PySide6.QtCore import Qt
 
 from advisor_app.domain.mentoring import EndReason, MatchStatus
 from advisor_app.ui.main_window import MainWindow
-from advisor_app.ui.mentor_dialogs import EndMatchDialog, FindMentorDialog
+from advisor_app.ui.mentor_dialogs import (
+    ActivateDialog,
+    EndMatchDialog,
+    FindMentorDialog,
+    ReviewDialog,
+)
 from advisor_app.ui.mentor_matching_page import ProposalColumn
 
 
@@ -68,6 +73,37 @@ def test_find_a_mentor_accept_see_it_on_both_pages_and_end_it(qtbot, window, ser
     assert "Birthe Mentorsen" in tab.match_detail.text()
     assert match.mentor_contact is not None  # both consented: the contact is on screen
     assert match.mentor_contact.phone in tab.match_detail.text()
+
+    # Start it (the first review becomes a follow-up), then review it.
+    with qtbot.waitSignal(tab.dialog_opened, timeout=10_000) as opened:
+        qtbot.mouseClick(tab.activate_button, Qt.MouseButton.LeftButton)
+    start = opened.args[0]
+    assert isinstance(start, ActivateDialog)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        qtbot.mouseClick(start.save_button, Qt.MouseButton.LeftButton)
+    assert tab.selected_match().status is MatchStatus.ACTIVE
+    qtbot.waitUntil(
+        lambda: (
+            "Mentoropfølgning: spørg begge, hvordan det går"
+            in [a.description for a in window.page.all_actions_model.rows()]
+        ),
+        timeout=10_000,
+    )
+    with qtbot.waitSignal(tab.dialog_opened, timeout=10_000) as opened:
+        qtbot.mouseClick(tab.review_button, Qt.MouseButton.LeftButton)
+    review = opened.args[0]
+    assert isinstance(review, ReviewDialog)
+    qtbot.keyClicks(review.note, "Godt i gang")
+    qtbot.mouseClick(review.save_button, Qt.MouseButton.LeftButton)  # nobody's satisfaction yet
+    qtbot.waitUntil(lambda: review.banner.isVisible(), timeout=10_000)  # refused
+    assert review.isVisible() and review.note.toPlainText() == "Godt i gang"  # the form keeps it
+    review.mentor_score.setValue(4)
+    review.mentee_score.setValue(5)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        qtbot.mouseClick(review.save_button, Qt.MouseButton.LeftButton)
+    assert [
+        (r.mentor_satisfaction, r.mentee_satisfaction) for r in tab.selected_match().reviews
+    ] == [(4, 5)]
 
     # The mentor's page shows the same match.
     mentor_tab = open_relative(qtbot, window, "Birthe Mentorsen")
