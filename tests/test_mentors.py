@@ -273,3 +273,52 @@ def test_demo_data_has_mentors_and_matches_in_every_state(sqlite_url: str) -> No
             assert open_reminders == states[MatchStatus.ACTIVE]
     finally:
         services.db.dispose()
+
+
+def test_two_advisors_proposing_at_once_cannot_overfill_a_mentor(
+    services: Services, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both read the mentor's one free place at the same moment, were it not for the row
+    lock taken first: the second waits for the first to commit, then finds no place left."""
+    import contextlib
+    import threading
+
+    from factories import make_user
+
+    from advisor_app.services import mentors as mentor_service
+
+    mentor = make_mentor(services, actor, "Travl Thomsen", capacity=1)
+    first = make_mentee(services, actor, "Første Frost")
+    second = make_mentee(services, actor, "Anden Andreasen")
+    colleague = make_user(services, "kollega")
+    together = threading.Barrier(2, timeout=2)
+    original = mentor_service._mentor_people
+
+    def read_then_wait(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = original(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            together.wait()
+        return found
+
+    monkeypatch.setattr(mentor_service, "_mentor_people", read_then_wait)
+    outcomes: dict[int, object] = {}
+
+    def propose(who: Actor, mentee_id: int) -> None:
+        try:
+            outcomes[mentee_id] = services.mentors.propose(who, mentee_id, mentor.id)
+        except Exception as error:
+            outcomes[mentee_id] = error
+
+    threads = [
+        threading.Thread(target=propose, args=(actor, first.id)),
+        threading.Thread(target=propose, args=(colleague, second.id)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    errors = [o for o in outcomes.values() if isinstance(o, Exception)]
+    assert len(outcomes) == 2 and len(errors) == 1, outcomes
+    assert isinstance(errors[0], ValidationError) and "no free place" in errors[0].message
+    monkeypatch.undo()
+    assert services.mentors.mentoring(actor, mentor.relative_id).mentor.open_matches == 1  # type: ignore[union-attr]

@@ -766,6 +766,21 @@ class MentorService(Gated):
             raise ValidationError(
                 N_("A relative can have one mentor at a time."), field="proposals"
             )
+        # Lock the mentors and the wishes first (PostgreSQL; SQLite's IMMEDIATE transaction
+        # already serialises writers): two advisors proposing at once cannot both take a
+        # mentor's last place, nor give one relative two mentors.
+        session.execute(
+            select(Mentor.id)
+            .where(Mentor.id.in_(sorted({p[1] for p in pairs})))
+            .order_by(Mentor.id)
+            .with_for_update()
+        )
+        session.execute(
+            select(MentorRequest.id)
+            .where(MentorRequest.relative_id.in_(sorted(mentee_ids)))
+            .order_by(MentorRequest.id)
+            .with_for_update()
+        )
         mentees, _rows = _mentee_people(session, mentee_ids)
         by_mentee = {p.id: p for p in mentees}
         mentors, _mrows = _mentor_people(session, today, sorted({p[1] for p in pairs}))
