@@ -15,6 +15,8 @@ advisor-app [--db URL] [--user NAME] offers export FILE.csv|FILE.xlsx
 advisor-app [--db URL] [--user NAME] offers import FILE.csv|FILE.xlsx
 advisor-app [--db URL] [--user NAME] offers publish -o DIR [--stylesheet F] [--logo F]
                                                  the offer catalogue (cli_offers.py)
+advisor-app [--db URL] [--user NAME] mentors suggest --relative ID [--json]
+advisor-app [--db URL] [--user NAME] mentors assign [--json]      (neither saves anything)
 
 Signing in: --user NAME (default: the login name), the password from $ADVISOR_PASSWORD or a
 prompt. Exit codes: 0 done, 1 a check found a problem, 2 bad usage or input, 3 sign-in
@@ -198,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="one whole number per scale item, comma-separated, in item order",
     )
     score.add_argument("--json", action="store_true", help="print one JSON object")
+    from advisor_app import cli_mentors
+
+    cli_mentors.add_parser(sub)
     return parser
 
 
@@ -363,6 +368,10 @@ def run_command(args: argparse.Namespace, url: str) -> int:
             from advisor_app.cli_offers import offers_command
 
             return offers_command(services, args)
+        if args.command == "mentors":
+            from advisor_app import cli_mentors
+
+            return cli_mentors.run(services, sign_in(services, args.user), args)
         return demo_command(services, args)
     finally:
         services.db.dispose()

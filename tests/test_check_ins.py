@@ -924,7 +924,8 @@ def test_the_migration_keeps_session_follow_ups_and_checks_their_owner(
             assert compare_metadata(context, Base.metadata) == []
         assert tuple(kept) == (1, 1, None, "Ring om aflastning", due, "open", 1)
         checks = {c["name"] for c in inspect(db.engine).get_check_constraints("follow_up_action")}
-        assert "ck_follow_up_action_session_or_check_in" in checks
+        # 0007 widened it to a third owner (a mentor match's review reminder): still one owner.
+        assert "ck_follow_up_action_one_owner" in checks
 
         with db.engine.begin() as connection:
             connection.execute(

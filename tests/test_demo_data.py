@@ -116,6 +116,10 @@ def test_counts_match_the_summary_and_one_audit_event(open_db: Opener) -> None:
         "relief_exception": summary.relief_exceptions,
         "relief_need": summary.relief_needs,
         "offer_referral": summary.referrals,
+        "mentor": summary.mentors,
+        "mentor_request": summary.mentor_requests,
+        "mentor_match": summary.mentor_matches,
+        "mentor_review": summary.mentor_reviews,
     }
     assert set(table_counts) == set(TABLE_ORDER)
     for table, expected in table_counts.items():

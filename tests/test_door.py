@@ -26,6 +26,17 @@ from factories import (
     session_input,
     table_counts,
 )
+from mentor_factories import (
+    accepted,
+    activate_input,
+    active,
+    make_mentee,
+    make_mentor,
+    mentor_input,
+    person,
+    proposed,
+    request_input,
+)
 from relief_factories import make_arrangement, weekly_input
 
 from advisor_app.domain.actor import Actor
@@ -40,6 +51,7 @@ from advisor_app.domain.enums import (
     Role,
 )
 from advisor_app.domain.errors import AccessDeniedError, ValidationError
+from advisor_app.domain.mentoring import EndReason
 from advisor_app.domain.offers import OfferContent, ParsedRow
 from advisor_app.domain.permissions import ENTRANCES, RULES, Permission
 from advisor_app.domain.relief import ReliefStatus
@@ -55,6 +67,7 @@ from advisor_app.services.dto import (
     RelativeDetail,
 )
 from advisor_app.services.facade import Services, open_services
+from advisor_app.services.mentor_dto import ConsentKind, EndInput, ReviewInput, Side
 from advisor_app.services.offers import OfferFilter, OfferView
 
 PASSWORD = "en lang og god adgangskode"
@@ -100,6 +113,7 @@ def test_every_public_service_method_passes_the_door_with_a_declared_permission(
         "audit",
         "check_ins",
         "offers",
+        "mentors",
         "reference",
         "relatives",
         "relief",
@@ -564,6 +578,110 @@ CALLS: dict[str, Call] = {
             a, ref.id, ref.version, ReferralStatus.STARTED, "Startede i gruppen"
         ),
         _referral,
+    ),
+    # -- mentor matching
+    "mentors.mentoring": Call(
+        frozenset({A}),
+        [(R, "mentor")],
+        lambda w, a, _: w.as_(a).mentors.mentoring(a, w.family.id),
+    ),
+    "mentors.active_match_contact": Call(
+        frozenset({A}),
+        [(R, "mentor_match")],
+        lambda w, a, match: w.as_(a).mentors.active_match_contact(a, match.mentee_id),
+        lambda w, role: active(w.services, w.advisor, f"kontakt {role}", NOW.date()),
+    ),
+    "mentors.suggest": Call(
+        frozenset({A}),
+        [(R, "mentor")],
+        lambda w, a, mentee: w.as_(a).mentors.suggest(a, mentee.id),
+        lambda w, role: make_mentee(w.services, w.advisor, f"Søger {role} Sørensen"),
+    ),
+    "mentors.assign_all": Call(
+        frozenset({A}), [(R, "mentor")], lambda w, a, _: w.as_(a).mentors.assign_all(a)
+    ),
+    "mentors.save_mentor": Call(
+        frozenset({A}),
+        [(C, "mentor")],
+        lambda w, a, rel: w.as_(a).mentors.save_mentor(a, rel.id, mentor_input()),
+        lambda w, role: person(w.services, w.advisor, f"Mentor {role} Madsen"),
+    ),
+    "mentors.set_paused": Call(
+        frozenset({A}),
+        [(U, "mentor")],
+        lambda w, a, mentor: w.as_(a).mentors.set_paused(a, mentor.id, mentor.version, True),
+        lambda w, role: make_mentor(w.services, w.advisor, f"Pause {role} Poulsen"),
+    ),
+    "mentors.set_consent": Call(
+        frozenset({A}),
+        [(U, "mentor")],
+        lambda w, a, mentor: w.as_(a).mentors.set_consent(
+            a, mentor.relative_id, ConsentKind.MENTOR_CONTACT, False
+        ),
+        lambda w, role: make_mentor(w.services, w.advisor, f"Samtykke {role} Schmidt"),
+    ),
+    "mentors.save_request": Call(
+        frozenset({A}),
+        [(C, "mentor_request")],
+        lambda w, a, rel: w.as_(a).mentors.save_request(a, rel.id, request_input()),
+        lambda w, role: person(w.services, w.advisor, f"Ønsker {role} Østergaard"),
+    ),
+    "mentors.close_request": Call(
+        frozenset({A}),
+        [(U, "mentor_request")],
+        lambda w, a, rel: w.as_(a).mentors.close_request(a, rel.id, 1),
+        lambda w, role: make_mentee(w.services, w.advisor, f"Lukker {role} Lund", contact=False),
+    ),
+    "mentors.propose": Call(
+        frozenset({A}),
+        [(C, "mentor_match")],
+        lambda w, a, pair: w.as_(a).mentors.propose(a, pair[1].id, pair[0].id),
+        lambda w, role: (
+            make_mentor(w.services, w.advisor, f"Foreslået {role} Frandsen"),
+            make_mentee(w.services, w.advisor, f"Modtager {role} Mikkelsen"),
+        ),
+    ),
+    "mentors.save_proposals": Call(
+        frozenset({A}),
+        [(C, "mentor_match")],
+        lambda w, a, pair: w.as_(a).mentors.save_proposals(a, ((pair[1].id, pair[0].id),)),
+        lambda w, role: (
+            make_mentor(w.services, w.advisor, f"Fordelt {role} Frederiksen"),
+            make_mentee(w.services, w.advisor, f"Venter {role} Vestergaard"),
+        ),
+    ),
+    "mentors.accept": Call(
+        frozenset({A}),
+        [(U, "mentor_match")],
+        lambda w, a, match: w.as_(a).mentors.accept(a, match.id, match.version, Side.MENTOR),
+        lambda w, role: proposed(w.services, w.advisor, f"ja {role}"),
+    ),
+    "mentors.activate": Call(
+        frozenset({A}),
+        [(U, "mentor_match"), (C, "follow_up_action")],
+        lambda w, a, match: w.as_(a).mentors.activate(
+            a, match.id, match.version, activate_input(NOW.date())
+        ),
+        lambda w, role: accepted(w.services, w.advisor, f"start {role}"),
+    ),
+    "mentors.record_review": Call(
+        frozenset({A}),
+        [(C, "mentor_review"), (C, "follow_up_action")],
+        lambda w, a, match: w.as_(a).mentors.record_review(
+            a,
+            match.id,
+            match.version,
+            ReviewInput(NOW.date(), 4, 5, next_review_on=NOW.date() + timedelta(days=90)),
+        ),
+        lambda w, role: active(w.services, w.advisor, f"status {role}", NOW.date()),
+    ),
+    "mentors.end": Call(
+        frozenset({A}),
+        [(U, "mentor_match")],
+        lambda w, a, match: w.as_(a).mentors.end(
+            a, match.id, match.version, EndInput(EndReason.COMPLETED)
+        ),
+        lambda w, role: active(w.services, w.advisor, f"slut {role}", NOW.date()),
     ),
     # -- reference data
     "reference.topics": Call(EVERYONE, [], lambda w, a, _: w.as_(a).reference.topics(a)),

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NewType
 
+from advisor_app.domain.enum_labels import EnumLabels
 from advisor_app.domain.enums import Language, LegalFramework
 from advisor_app.domain.errors import N_, ValidationError
 
@@ -74,26 +75,26 @@ TRANSITIONS: Mapping[ReliefStatus, frozenset[ReliefStatus]] = {
 #: The statuses whose schedule gives the relative relief (counted in the coverage).
 IN_FORCE = frozenset({ReliefStatus.GRANTED, ReliefStatus.ACTIVE})
 
-RELIEF_LABELS: dict[StrEnum, str] = {
-    ReliefKind.HOME_SUBSTITUTE: N_("Substitute care in the home (afløsning)"),
-    ReliefKind.DAY_CENTRE: N_("Day centre (aflastning)"),
-    ReliefKind.RESPITE_STAY: N_("Respite stay (aflastningsophold)"),
-    ReliefKind.VISITING_FRIEND: N_("Visiting friend"),
-    ReliefKind.MEAL_FRIEND: N_("Meal friend"),
-    ReliefKind.CARE_LEAVE: N_("Employment to care (SEL § 118)"),
-    ReliefKind.CARE_ALLOWANCE: N_("Care allowance (plejevederlag)"),
-    ProviderKind.MUNICIPAL: N_("Municipal unit"),
-    ProviderKind.VOLUNTEER: N_("Volunteer"),
-    ProviderKind.ORGANISATION: N_("Organisation"),
-    ReliefStatus.REQUESTED: N_("Requested"),
-    ReliefStatus.GRANTED: N_("Granted"),
-    ReliefStatus.ACTIVE: N_("Active"),
-    ReliefStatus.PAUSED: N_("Paused"),
-    ReliefStatus.ENDED: N_("Ended"),
-    ReliefStatus.REFUSED: N_("Refused"),
-    Situation.ELDERLY: N_("Elderly"),
-    Situation.OTHER: N_("Disability or younger"),
-}
+RELIEF_LABELS = EnumLabels(
+    (ReliefKind.HOME_SUBSTITUTE, N_("Substitute care in the home (afløsning)")),
+    (ReliefKind.DAY_CENTRE, N_("Day centre (aflastning)")),
+    (ReliefKind.RESPITE_STAY, N_("Respite stay (aflastningsophold)")),
+    (ReliefKind.VISITING_FRIEND, N_("Visiting friend")),
+    (ReliefKind.MEAL_FRIEND, N_("Meal friend")),
+    (ReliefKind.CARE_LEAVE, N_("Employment to care (SEL § 118)")),
+    (ReliefKind.CARE_ALLOWANCE, N_("Care allowance (plejevederlag)")),
+    (ProviderKind.MUNICIPAL, N_("Municipal unit")),
+    (ProviderKind.VOLUNTEER, N_("Volunteer")),
+    (ProviderKind.ORGANISATION, N_("Organisation")),
+    (ReliefStatus.REQUESTED, N_("Requested")),
+    (ReliefStatus.GRANTED, N_("Granted")),
+    (ReliefStatus.ACTIVE, N_("Active")),
+    (ReliefStatus.PAUSED, N_("Paused")),
+    (ReliefStatus.ENDED, N_("Ended")),
+    (ReliefStatus.REFUSED, N_("Refused")),
+    (Situation.ELDERLY, N_("Elderly")),
+    (Situation.OTHER, N_("Disability or younger")),
+)
 
 
 def check_transition(current: ReliefStatus, new: ReliefStatus) -> None:

@@ -42,6 +42,15 @@ from advisor_app.domain.enums import (
     Role,
     SessionForm,
 )
+from advisor_app.domain.mentoring import (
+    EndReason,
+    Gender,
+    GenderPreference,
+    MatchOutcome,
+    MatchStatus,
+    MeetingFrequency,
+    MentorStage,
+)
 from advisor_app.persistence.types import UTCDateTime
 
 NAMING_CONVENTION = {
@@ -282,16 +291,21 @@ class Participant(Base):
     description: Mapped[str | None] = mapped_column(String(200))
 
 
+ACTION_ONE_OWNER = (
+    "(CASE WHEN session_id IS NULL THEN 0 ELSE 1 END)"
+    " + (CASE WHEN check_in_id IS NULL THEN 0 ELSE 1 END)"
+    " + (CASE WHEN mentor_match_id IS NULL THEN 0 ELSE 1 END) = 1"
+)
+
+
 class Action(Versioned, Base):
-    """A follow-up (aftale, opfølgning) agreed in a session, or taken up from the next steps a
-    check-in suggested: exactly one of the two is set."""
+    """A follow-up (aftale, opfølgning) agreed in a session, taken up from the next steps a
+    check-in suggested, or a mentor match's review reminder: exactly one owner is set."""
 
     __tablename__ = "follow_up_action"
     __table_args__ = (
         Index("ix_follow_up_action_open_due", "status", "due_on"),
-        CheckConstraint(
-            "(session_id IS NULL) <> (check_in_id IS NULL)", name="session_or_check_in"
-        ),
+        CheckConstraint(ACTION_ONE_OWNER, name="one_owner"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -300,6 +314,9 @@ class Action(Versioned, Base):
     )
     check_in_id: Mapped[int | None] = mapped_column(
         ForeignKey("check_in.id", ondelete="CASCADE"), index=True
+    )
+    mentor_match_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentor_match.id", ondelete="CASCADE"), index=True
     )
     description: Mapped[str] = mapped_column(String(500))
     due_on: Mapped[date | None]
@@ -463,6 +480,130 @@ class OfferReferral(Versioned, Base):
     outcome: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+# ---- mentor matching (mentorpårørende) ------------------------------------------------------
+class Mentor(Versioned, Base):
+    """A relative who mentors new relatives (mentorpårørende, Mentor). Set-valued fields
+    (languages, conditions, slots, ways to meet, interests) are comma-separated codes: they
+    are read whole, never queried by value. Consents are the time given, NULL when not
+    given or withdrawn (the access log keeps the history)."""
+
+    __tablename__ = "mentor"
+    __table_args__ = (
+        CheckConstraint("capacity >= 1 AND capacity <= 10", name="capacity"),
+        CheckConstraint("stage <> 'bereaved' OR bereaved_since IS NOT NULL", name="bereaved_since"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relative_id: Mapped[int] = mapped_column(
+        ForeignKey("relative.id", ondelete="CASCADE"), unique=True
+    )
+    mentor_consent_at: Mapped[datetime | None]
+    contact_consent_at: Mapped[datetime | None]
+    trained_on: Mapped[date | None]
+    stage: Mapped[MentorStage]
+    bereaved_since: Mapped[date | None]
+    relation_type: Mapped[RelationType]
+    conditions: Mapped[str] = mapped_column(String(400), default="")
+    languages: Mapped[str] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(4))
+    slots: Mapped[str] = mapped_column(String(100))
+    modes: Mapped[str] = mapped_column(String(100))
+    capacity: Mapped[int]
+    gender: Mapped[Gender]
+    gender_preference: Mapped[GenderPreference]
+    interests: Mapped[str | None] = mapped_column(Text)
+    paused_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MentorRequest(Versioned, Base):
+    """A relative waiting for a mentor: what they need. Their conditions and relation come
+    from their care relations; they wait while no match of theirs is open."""
+
+    __tablename__ = "mentor_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relative_id: Mapped[int] = mapped_column(
+        ForeignKey("relative.id", ondelete="CASCADE"), unique=True
+    )
+    stage: Mapped[MentorStage]
+    languages: Mapped[str] = mapped_column(String(100))
+    slots: Mapped[str] = mapped_column(String(100))
+    modes: Mapped[str] = mapped_column(String(100))
+    gender: Mapped[Gender]
+    gender_preference: Mapped[GenderPreference]
+    contact_consent_at: Mapped[datetime | None]
+    requested_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]  # no longer wants a mentor
+
+
+class MentorMatch(Versioned, Base):
+    """A mentor and a relative (MentorMatch): proposed -> accepted by both -> active ->
+    ended with a reason and outcome. It belongs to the mentee's course (``case_id``), so its
+    review reminders are follow-ups of that relative."""
+
+    __tablename__ = "mentor_match"
+    __table_args__ = (
+        CheckConstraint("status <> 'ended' OR end_reason IS NOT NULL", name="ended_with_reason"),
+        CheckConstraint("score >= 0 AND score <= 100", name="score"),
+        Index("ix_mentor_match_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="CASCADE"), index=True)
+    mentee_id: Mapped[int] = mapped_column(
+        ForeignKey("relative.id", ondelete="CASCADE"), index=True
+    )
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("advice_case.id", ondelete="CASCADE"), index=True
+    )
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisor.id"))
+    status: Mapped[MatchStatus]
+    score: Mapped[float] = mapped_column(Float)
+    deciding: Mapped[str] = mapped_column(String(200), default="")
+    proposed_at: Mapped[datetime]
+    mentor_accepted_at: Mapped[datetime | None]
+    mentee_accepted_at: Mapped[datetime | None]
+    first_meeting_on: Mapped[date | None]
+    frequency: Mapped[MeetingFrequency | None]
+    next_review_on: Mapped[date | None]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[EndReason | None]
+    outcome: Mapped[MatchOutcome | None]
+    end_note: Mapped[str | None] = mapped_column(Text)
+
+    reviews: Mapped[list[MentorReview]] = relationship(
+        cascade="all, delete-orphan", order_by="MentorReview.reviewed_on"
+    )
+
+
+class MentorReview(Base):
+    """A review of a match: a short satisfaction check from both sides (1-5)."""
+
+    __tablename__ = "mentor_review"
+    __table_args__ = (
+        CheckConstraint(
+            "mentor_satisfaction IS NULL OR (mentor_satisfaction >= 1 AND mentor_satisfaction <= 5)",
+            name="mentor_satisfaction",
+        ),
+        CheckConstraint(
+            "mentee_satisfaction IS NULL OR (mentee_satisfaction >= 1 AND mentee_satisfaction <= 5)",
+            name="mentee_satisfaction",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_match.id", ondelete="CASCADE"), index=True
+    )
+    reviewed_on: Mapped[date]
+    mentor_satisfaction: Mapped[int | None]
+    mentee_satisfaction: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 # Capabilities with tables of their own keep them in their own modules; importing them here

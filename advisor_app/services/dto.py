@@ -189,6 +189,7 @@ class ActionView:
     relative_id: RelativeId | None = None
     relative_name: str | None = None
     check_in_id: CheckInId | None = None
+    mentor_match_id: int | None = None  # a mentor match's review reminder
 
 
 @dataclass(frozen=True)

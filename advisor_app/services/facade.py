@@ -18,6 +18,7 @@ from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
 from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.door import Door, Gated
+from advisor_app.services.mentors import MentorService
 from advisor_app.services.offers import OfferService
 from advisor_app.services.reference import ReferenceService, seed_reference_data
 from advisor_app.services.relatives import RelativeService
@@ -34,6 +35,7 @@ class Services:
     audit: AuditService
     check_ins: CheckInService
     offers: OfferService
+    mentors: MentorService
     reference: ReferenceService
     relatives: RelativeService
     relief: ReliefService
@@ -53,6 +55,7 @@ class Services:
             audit=AuditService(door),
             check_ins=CheckInService(door),
             offers=OfferService(door),
+            mentors=MentorService(door),
             reference=ReferenceService(door),
             relatives=RelativeService(door),
             relief=ReliefService(door),

@@ -1,4 +1,5 @@
-"""Where a follow-up (Action) belongs: a session's case, or a check-in's case. Queries that
+"""Where a follow-up (Action) belongs: a session's case, a check-in's case, or a mentor
+match's (the mentee's case). Queries that
 go from follow-ups to relatives, or back, use these so that both kinds count everywhere."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from advisor_app.persistence.models import Action, AdvisorySession, Case, CheckIn
+from advisor_app.persistence.models import Action, AdvisorySession, Case, CheckIn, MentorMatch
 
 
 def of_relatives(relative_ids: Collection[int]) -> ColumnElement[bool]:
@@ -28,7 +29,13 @@ def of_relatives(relative_ids: Collection[int]) -> ColumnElement[bool]:
         .join(Case, Case.id == CheckIn.case_id)
         .where(Case.relative_id.in_(relative_ids))
     )
-    return Action.id.in_(union_all(via_sessions, via_check_ins))
+    via_matches = (
+        select(Action.id)
+        .join(MentorMatch, MentorMatch.id == Action.mentor_match_id)
+        .join(Case, Case.id == MentorMatch.case_id)
+        .where(Case.relative_id.in_(relative_ids))
+    )
+    return Action.id.in_(union_all(via_sessions, via_check_ins, via_matches))
 
 
 def with_relative_id(*columns: Any) -> tuple[Select[Any], Any]:
@@ -36,18 +43,27 @@ def with_relative_id(*columns: Any) -> tuple[Select[Any], Any]:
     (so an index on the follow-ups serves it); returns the statement and the Case alias."""
     via_session = aliased(AdvisorySession)
     via_check_in = aliased(CheckIn)
+    via_match = aliased(MentorMatch)
     owner = aliased(Case)
     stmt = (
         select(Action, *columns)
         .outerjoin(via_session, via_session.id == Action.session_id)
         .outerjoin(via_check_in, via_check_in.id == Action.check_in_id)
-        .join(owner, owner.id == func.coalesce(via_session.case_id, via_check_in.case_id))
+        .outerjoin(via_match, via_match.id == Action.mentor_match_id)
+        .join(
+            owner,
+            owner.id == func.coalesce(via_session.case_id, via_check_in.case_id, via_match.case_id),
+        )
     )
     return stmt, owner
 
 
 def relative_of(session: Session, action: Action) -> int | None:
     """The relative a follow-up belongs to; None for one agreed in an anonymous session."""
+    if action.mentor_match_id is not None:
+        return session.scalar(
+            select(MentorMatch.mentee_id).where(MentorMatch.id == action.mentor_match_id)
+        )
     if action.check_in_id is not None:
         return session.scalar(
             select(Case.relative_id)

@@ -22,6 +22,7 @@ from advisor_app.persistence.models import (
     Citizen,
     CitizenCondition,
     Consent,
+    MentorMatch,
     Relative,
 )
 from advisor_app.services import follow_ups, validation
@@ -123,6 +124,7 @@ def _open_action_counts(
     for owner, link in (
         (AdvisorySession, Action.session_id == AdvisorySession.id),
         (CheckIn, Action.check_in_id == CheckIn.id),
+        (MentorMatch, Action.mentor_match_id == MentorMatch.id),
     ):
         stmt = (
             select(

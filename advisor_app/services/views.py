@@ -95,6 +95,7 @@ def action_view(
         overdue=is_overdue(action.status, action.due_on, today),
         relative_id=RelativeId(relative_id) if relative_id is not None else None,
         relative_name=relative_name,
+        mentor_match_id=action.mentor_match_id,
     )
 
 

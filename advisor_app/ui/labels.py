@@ -12,6 +12,7 @@ def label(member: StrEnum) -> str:
     return _(_LABELS[member])
 
 
-def all_labelled() -> dict[StrEnum, str]:
-    """Every enum member with its source label (for the catalog completeness test)."""
-    return dict(_LABELS)
+def all_labelled() -> list[tuple[StrEnum, str]]:
+    """Every enum member with its source label (not a dict: members of two vocabularies
+    with the same text would be one key there)."""
+    return list(_LABELS.items())

@@ -36,6 +36,7 @@ from advisor_app.services.facade import Services
 from advisor_app.ui import instrument_text
 from advisor_app.ui.account_menu import PRODUCT, AccountMenus
 from advisor_app.ui.idle_lock import IdleLock
+from advisor_app.ui.mentor_matching_page import MentorMatchingPage
 from advisor_app.ui.offers_page import OfferCatalogue
 from advisor_app.ui.relative_page import RelativePage
 from advisor_app.ui.table_models import ActionsModel, CheckInDueModel, RelativesModel
@@ -173,6 +174,9 @@ class MainWindow(QMainWindow):
         )
         self.tabs.addTab(self.offers, _("Offers"))
         self.offers.referred.connect(self._on_offers_referred)
+        self.mentor_matching = MentorMatchingPage(services, self.runner, actor)
+        self.mentor_matching.proposals_saved.connect(self._on_page_changed)
+        self.tabs.addTab(self.mentor_matching, _("Mentor matching"))
         self.setCentralWidget(self.tabs)
 
         self.busy_label = QLabel()

@@ -50,6 +50,7 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.services.instruments import InstrumentRegistry, shipped
 from advisor_app.ui.labels import label
+from advisor_app.ui.mentor_tab import MentorTab
 from advisor_app.ui.referrals_section import ReferralsSection
 from advisor_app.ui.relief_tab import ReliefTab
 from advisor_app.ui.table_models import (
@@ -203,6 +204,10 @@ class RelativePage(QWidget):
         # Referrals to offers: a tab of its own, loaded when opened (ui/referrals_section.py).
         self.referrals = ReferralsSection(services, runner, actor)
         self.tabs.addTab(self.referrals, _("Offers"))
+        self.mentor_tab = MentorTab(services, runner, actor)
+        self.mentor_tab.reload_on_save = False
+        self.mentor_tab.changed.connect(self._after_save)
+        self.tabs.addTab(self.mentor_tab, _("Mentor"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         layout = QVBoxLayout(self)
@@ -410,6 +415,7 @@ class RelativePage(QWidget):
             self._on_load_error,
             owner=self,
         )
+        self.mentor_tab.load(relative_id)
 
     def show_page(self, page: RelativePageView) -> None:
         self.registry = page.registry

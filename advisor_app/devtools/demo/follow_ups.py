@@ -54,6 +54,7 @@ def add_follow_up(
             rows.next_id("follow_up_action"),
             session_id,
             check_in_id,
+            None,  # mentor_match_id: a mentor match's review reminders are devtools/demo/mentors.py's
             description,
             None if due is None else values.day(due),
             status.value,

@@ -30,6 +30,7 @@ from advisor_app.devtools.demo.bulk import (
 )
 from advisor_app.devtools.demo.check_ins import CheckIns
 from advisor_app.devtools.demo.clock import Today
+from advisor_app.devtools.demo.mentors import Mentors
 from advisor_app.devtools.demo.people import People
 from advisor_app.devtools.demo.referrals import DemoOffer, Referrals, demo_offers
 from advisor_app.devtools.demo.relief import ReliefArrangements
@@ -91,6 +92,13 @@ class _Relatives:
             topics=topics,
             advisor_id=advisor_id,
         )
+        self.mentors = Mentors(
+            rows=rows,
+            values=values,
+            today=today,
+            rng=random.Random(f"mentors-{seed}"),
+            advisor_id=advisor_id,
+        )
         self.check_ins = CheckIns(
             rows=rows,
             values=values,
@@ -138,6 +146,7 @@ class _Relatives:
             relative_id, relations, self.people.today.day_of(created), household.child
         )
         self.referrals.referrals(case_id, household, meetings)
+        self.mentors.relative(relative_id, case_id, household.child, created)
 
     def anonymous_session(self) -> None:
         self.sessions.anonymous_session()

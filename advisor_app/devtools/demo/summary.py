@@ -29,6 +29,10 @@ class DemoSummary:
     relief_exceptions: int = 0
     relief_needs: int = 0
     referrals: int = 0  # to offers in the catalogue
+    mentors: int = 0
+    mentor_requests: int = 0
+    mentor_matches: int = 0
+    mentor_reviews: int = 0
 
     @classmethod
     def of(
@@ -55,6 +59,10 @@ class DemoSummary:
             relief_exceptions=counts["relief_exception"],
             relief_needs=counts["relief_need"],
             referrals=counts.get("offer_referral", 0),
+            mentors=counts.get("mentor", 0),
+            mentor_requests=counts.get("mentor_request", 0),
+            mentor_matches=counts.get("mentor_match", 0),
+            mentor_reviews=counts.get("mentor_review", 0),
         )
 
     def __str__(self) -> str:
@@ -66,7 +74,8 @@ class DemoSummary:
             f"{self.actions:,} follow-ups ({self.check_in_actions:,} from check-ins), "
             f"{self.participants:,} participants, "
             f"{self.relief_arrangements:,} relief arrangements, "
-            f"{self.referrals:,} referrals to offers"
+            f"{self.referrals:,} referrals to offers, {self.mentors:,} mentors, "
+            f"{self.mentor_requests:,} wishing for a mentor, {self.mentor_matches:,} mentor matches"
         )
 
     def audit_detail(self, seed: int) -> str:
