@@ -80,13 +80,13 @@ def sample_handout(
         advisor=AdvisorItem(
             "Hanne Kjær", "96 28 00 00", "hanne.kjaer@example.dk", "Ring mandag-torsdag 9-12"
         ),
-        citizen=CitizenItem("Karen Ågård", "Spouse or partner", ("Dementia",)),
+        citizens=(CitizenItem("Karen Ågård", "Spouse or partner", ("Dementia",)),),
         help_lines=(
             HelpLine(
                 "Ældre Sagens Rådgivning",
                 "33 96 86 86",
                 "https://www.aeldresagen.dk",
-                "Advice about rights and help in everyday life",
+                "Råd om rettigheder og hjælp i hverdagen, også til pårørende.",
             ),
         ),
         trend=WellbeingTrend(

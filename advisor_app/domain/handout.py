@@ -25,6 +25,13 @@ class HandoutVariant(StrEnum):
     CHILD = "child"  # a child relative: age-appropriate, no third-party health details
 
 
+class HandoutDelivery(StrEnum):
+    """How a handout was given: printed, or saved as a PDF file."""
+
+    PRINTED = "printed"
+    SAVED = "saved"
+
+
 @dataclass(frozen=True, slots=True)
 class FollowUpItem:
     """An agreed follow-up (aftale) with its date."""
@@ -132,7 +139,7 @@ class Handout:
     mentor: MentorItem | None = None
     next_meeting: MeetingItem | None = None
     advisor: AdvisorItem | None = None
-    citizen: CitizenItem | None = None
+    citizens: tuple[CitizenItem, ...] = ()
     help_lines: tuple[HelpLine, ...] = ()
     trend: WellbeingTrend | None = None
     notes: tuple[str, ...] = field(default=())  # free text the advisor adds for the relative
@@ -201,7 +208,6 @@ def from_json(text: str) -> Handout:
         raise ValueError(f"unknown handout content format: {wrapper.get('format')}")
     d = wrapper["handout"]
     trend = d["trend"]
-    citizen = d["citizen"]
     return Handout(
         variant=HandoutVariant(d["variant"]),
         language=d["language"],
@@ -217,9 +223,9 @@ def from_json(text: str) -> Handout:
         mentor=_one(MentorItem, d["mentor"]),
         next_meeting=_one(MeetingItem, d["next_meeting"]),
         advisor=_one(AdvisorItem, d["advisor"]),
-        citizen=None
-        if citizen is None
-        else CitizenItem(citizen["name"], citizen["relation"], tuple(citizen["conditions"])),
+        citizens=tuple(
+            CitizenItem(c["name"], c["relation"], tuple(c["conditions"])) for c in d["citizens"]
+        ),
         help_lines=_items(HelpLine, d["help_lines"]),
         trend=None
         if trend is None

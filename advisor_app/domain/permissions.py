@@ -30,6 +30,9 @@ class Permission(StrEnum):
     SIGN_IN = "account.sign_in"  # the entrance: no actor yet
     FIRST_ADMIN = "account.first_admin"  # only while the database has no users
     SIGN_IN_STATUS = "account.status"  # whether the database has users yet: no personal data
+    SETTINGS_READ = "settings.read"  # the municipality's name, logo, contact line: not personal
+    SETTINGS_WRITE = "settings.write"
+    HANDOUTS = "handouts"  # make, record, list and print again a relative's handouts
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,18 @@ RULES: dict[Permission, Rule] = {
         {Purpose.STATISTICS},
         logged=True,
         refusal=N_("Only a manager can see the statistics."),
+    ),
+    Permission.SETTINGS_READ: _rule(
+        _ALL_ROLES, _ALL_PURPOSES, logged=False, refusal=N_("You cannot read the settings.")
+    ),
+    Permission.SETTINGS_WRITE: _rule(
+        {Role.ADMIN},
+        {Purpose.ADMINISTRATION},
+        logged=True,
+        refusal=N_("Only an administrator can change the municipality's settings."),
+    ),
+    Permission.HANDOUTS: _rule(
+        {Role.ADVISOR}, {Purpose.ADVISORY, Purpose.DEMO_DATA}, logged=True, refusal=_CASE_WORK
     ),
     # The entrance: checked by the door's anonymous path, never against an actor.
     Permission.SIGN_IN: _rule(set(), set(), logged=True, refusal=N_("Sign-in refused.")),

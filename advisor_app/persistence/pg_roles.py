@@ -11,7 +11,8 @@ courtesy; these grants are the security.
   until it is said otherwise), instrument texts;
 - manager: the statistics views (persistence/stats_views.py), which hold no name, note,
   CPR number or free text;
-- admin: users and reference data, no case content; the access log read only, to verify
+- admin: users, reference data and the municipal settings (which every login reads), no
+  case content; the access log read only, to verify
   its chain (``audit verify``); it puts logins in the program's groups only through
   ``advisor_app_set_group`` (SECURITY DEFINER, never its own login), not with CREATEROLE;
 - auditor: the whole access log, read only.
@@ -28,7 +29,9 @@ from advisor_app.persistence.models import Base
 from advisor_app.persistence.stats_views import VIEWS
 
 GROUP_PREFIX = "advisor_app_"
-NOT_CASE_CONTENT = frozenset({"advisor", "audit_event", "topic", "instrument_text"})
+NOT_CASE_CONTENT = frozenset(
+    {"advisor", "audit_event", "topic", "instrument_text", "municipal_setting"}
+)
 STAFF_COLUMNS = "id, username, display_name, role, active"
 
 
@@ -91,6 +94,7 @@ def statements(database: str) -> Iterable[str]:
     yield f'GRANT CONNECT ON DATABASE "{database}" TO {everyone}'
     yield f"GRANT USAGE ON SCHEMA public TO {everyone}"
     yield f"GRANT SELECT ON alembic_version, topic, instrument_text TO {everyone}"
+    yield f"GRANT SELECT ON municipal_setting TO {everyone}"
     yield f"GRANT SELECT ({STAFF_COLUMNS}) ON advisor TO {everyone}"
     yield f"GRANT SELECT (id, hash), INSERT ON audit_event TO {everyone}"
     advisor = group_role(Role.ADVISOR)
@@ -100,6 +104,7 @@ def statements(database: str) -> Iterable[str]:
     admin = group_role(Role.ADMIN)
     yield f"GRANT SELECT, INSERT, UPDATE ON advisor, topic, instrument_text TO {admin}"
     yield f"GRANT USAGE, SELECT ON SEQUENCE advisor_id_seq, topic_id_seq TO {admin}"
+    yield f"GRANT INSERT, UPDATE ON municipal_setting TO {admin}"
     # Reading the whole log is the auditor's; the admin may read it to verify the chain.
     yield f"GRANT SELECT ON audit_event TO {group_role(Role.AUDITOR)}, {admin}"
     yield f"GRANT SELECT ON {', '.join(VIEWS)} TO {group_role(Role.MANAGER)}"

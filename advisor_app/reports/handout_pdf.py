@@ -395,24 +395,16 @@ class _Build:
         return items
 
     def citizen(self) -> list[Flowable]:
-        citizen = self.h.citizen
-        if citizen is None:
+        if not self.h.citizens:
             return []
         items = self.heading("citizen")
-        items.append(
-            Paragraph(
-                f"{escape(citizen.name)} ({escape(self.t(citizen.relation).lower())})",
-                self.styles["Body"],
-            )
-        )
-        if citizen.conditions and self.variant is not HandoutVariant.CHILD:
-            names = ", ".join(self.t(c) for c in citizen.conditions)
-            items.append(
-                Paragraph(
-                    escape(self.t(N_("Illness or condition: {names}"), names=names)),
-                    self.styles["Body"],
-                )
-            )
+        for citizen in self.h.citizens:
+            text = f"{escape(citizen.name)} ({escape(self.t(citizen.relation).lower())})"
+            # A child's handout never names a third party's illness.
+            if citizen.conditions and self.variant is not HandoutVariant.CHILD:
+                names = ", ".join(self.t(c) for c in citizen.conditions)
+                text += "<br/>" + escape(self.t(N_("Illness or condition: {names}"), names=names))
+            items.append(Paragraph(text, self.styles["Body"]))
         return items
 
     def follow_ups(self) -> list[Flowable]:
@@ -632,7 +624,7 @@ class _Build:
                 bits.append(escape(line.link))
             text = " · ".join(bits)
             if line.about:
-                text += "<br/>" + escape(self.t(line.about))
+                text += "<br/>" + escape(line.about)
             items.append(Paragraph(text, self.styles["Bullet"], bulletText="•"))
         return items
 
@@ -648,14 +640,14 @@ class _Build:
     def chart(self, trend: WellbeingTrend) -> Drawing:
         drawing = Drawing(FRAME_WIDTH, CHART_HEIGHT, initialFontName=FONT)
         plot = LinePlot()
-        plot.x, plot.y = 14 * mm, 12 * mm
-        plot.width, plot.height = FRAME_WIDTH - 20 * mm, CHART_HEIGHT - 18 * mm
+        plot.x, plot.y = round(14 * mm), round(12 * mm)
+        plot.width, plot.height = round(FRAME_WIDTH - 20 * mm), round(CHART_HEIGHT - 18 * mm)
         first = trend.points[0].taken_on.toordinal()
         plot.data = [[(p.taken_on.toordinal() - first, p.score) for p in trend.points]]
         plot.lineLabels.fontName = FONT
         plot.lines[0].strokeColor = ACCENT
         plot.lines[0].strokeWidth = 1.6
-        plot.lines[0].symbol = makeMarker("FilledCircle", size=4)
+        plot.lines[0].symbol = makeMarker("FilledCircle", size=4)  # type: ignore[no-untyped-call]
         plot.yValueAxis.valueMin = 0
         plot.yValueAxis.valueMax = trend.scale_max
         plot.yValueAxis.valueStep = max(1, trend.scale_max // 4)
