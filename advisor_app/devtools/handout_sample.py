@@ -47,7 +47,7 @@ def sample_handout(
 ) -> Handout:
     day = MADE_AT.date()
     groups = (
-        OfferGroup("Aflastning og pauser", tuple(sample_offer(n) for n in range(1, offers, 2))),
+        OfferGroup("Aflastning og pauser", tuple(sample_offer(n) for n in range(1, offers + 1, 2))),
         OfferGroup("At møde andre", tuple(sample_offer(n) for n in range(2, offers + 1, 2))),
     )
     return Handout(
