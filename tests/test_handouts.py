@@ -6,11 +6,20 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from factories import an_hour_ago, make_user, record_with_actions, register_family, today
+from factories import (
+    FAST_HASHER,
+    an_hour_ago,
+    make_user,
+    record_with_actions,
+    register_family,
+    today,
+)
 from handout_helpers import text, tiny_png
 
+from advisor_app.cli import main
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import ConsentScope, Language, Role
 from advisor_app.domain.errors import AccessDeniedError, ConflictError, ValidationError
@@ -18,8 +27,10 @@ from advisor_app.domain.handout import HandoutDelivery, HandoutVariant
 from advisor_app.domain.settings import LOGO_MAX_BYTES, MUNICIPALITY_LOGO, MUNICIPALITY_NAME
 from advisor_app.reports.handout_pdf import HandoutRenderer
 from advisor_app.services.dto import CheckInInput, InstrumentAnswers
-from advisor_app.services.facade import Services
+from advisor_app.services.facade import Services, open_services
 from advisor_app.services.handouts import CHILD_NO_HEALTH, NO_HEALTH_CONSENT
+
+PASSWORD = "en lang og god adgangskode"
 
 
 @pytest.fixture
@@ -110,7 +121,7 @@ def test_a_child_relative_gets_the_child_s_handout_without_illness(
     assert handout.variant is HandoutVariant.CHILD and handout.language == "en"
     assert [c.conditions for c in handout.citizens] == [()]
     assert CHILD_NO_HEALTH in draft.omitted
-    assert [line.name for line in handout.help_lines][0] == "Børnetelefonen (Børns Vilkår)"
+    assert handout.help_lines[0].name == "Børnetelefonen (Børns Vilkår)"
 
 
 def test_recorded_handouts_print_again_with_the_same_bytes(
@@ -154,3 +165,41 @@ def test_settings_are_typed_checked_and_only_an_admin_changes_them(
         services.settings.save(admin, {"handout.contact_line": "x"}, {"handout.contact_line": 0})
     with pytest.raises(AccessDeniedError):
         services.settings.save(actor, {MUNICIPALITY_NAME: "Herning Kommune"})
+
+
+# ---- the command line ---------------------------------------------------------------------
+def test_the_handout_command_writes_records_and_refuses(
+    sqlite_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    services, _ = open_services(sqlite_url, hasher=FAST_HASHER)
+    try:
+        admin = services.accounts.create_first_admin("admin", "Anne Admin", PASSWORD)
+        services.accounts.add_user(admin, "anna", Role.ADVISOR, "Anna", PASSWORD)
+        anna = services.accounts.sign_in("anna", PASSWORD)
+        family = register_family(services, anna, cpr=None)
+    finally:
+        services.db.dispose()
+    monkeypatch.setenv("ADVISOR_PASSWORD", PASSWORD)
+    output = tmp_path / "udlevering.pdf"
+    base = ["--db", sqlite_url, "--lang", "en", "--user", "anna", "handout"]
+    args = ["--relative", str(family.id), "--variant", "easy", "--language", "en"]
+    assert main([*base, *args, "-o", str(output)]) == 0
+    out = capsys.readouterr().out
+    digest = hashlib.sha256(output.read_bytes()).hexdigest()
+    assert digest in out
+    assert "Hello Søren Hansen" in text(output.read_bytes())
+    services, _ = open_services(sqlite_url)
+    try:
+        given = services.handouts.history(services.accounts.sign_in("anna", PASSWORD), family.id)
+        assert [(g.sha256, g.delivery, g.variant) for g in given] == [
+            (digest, HandoutDelivery.SAVED, HandoutVariant.EASY_READ)
+        ]
+    finally:
+        services.db.dispose()
+    assert main([*base, "--relative", "999", "-o", str(output)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    assert main([*base[:-2], "admin", "handout", *args, "-o", str(output)]) == 3
+    assert "Your role does not give access" in capsys.readouterr().err
