@@ -156,6 +156,7 @@ class RelativePage(QWidget):
     check_ins_loaded = Signal(object)  # tuple[CheckInView, ...]
     check_in_dialog_opened = Signal(object)  # CheckInDialog
     new_session_requested = Signal(object)  # RelativeDetail
+    handout_dialog_opened = Signal(object)  # HandoutDialog
 
     def __init__(
         self, services: Services, runner: TaskRunner, actor: Actor, parent: QWidget | None = None
@@ -186,6 +187,10 @@ class RelativePage(QWidget):
         top_buttons = QHBoxLayout()
         top_buttons.addWidget(self.session_button)
         top_buttons.addWidget(self.edit_button)
+        self.handout_button = _button(_("&Handout…"), "make_handout")
+        self.handout_button.setToolTip(_("Make a handout for the relative to take home"))
+        self.handout_button.clicked.connect(self._on_handout_button_clicked)
+        top_buttons.addWidget(self.handout_button)
         top_buttons.addStretch(1)
 
         self.tabs = QTabWidget()
@@ -616,6 +621,7 @@ class RelativePage(QWidget):
         consent = self.selected_consent()
         self.edit_button.setEnabled(has)
         self.session_button.setEnabled(has)
+        self.handout_button.setEnabled(has)
         self.check_in_button.setEnabled(has)
         self.add_relation_button.setEnabled(has)
         self.edit_relation_button.setEnabled(relation is not None)
@@ -640,6 +646,16 @@ class RelativePage(QWidget):
     def _on_session_button_clicked(self) -> None:
         if self.detail is not None:
             self.new_session_requested.emit(self.detail)
+
+    def _on_handout_button_clicked(self) -> None:
+        from advisor_app.ui.handout_dialog import HandoutDialog
+
+        if self.detail is None:
+            return
+        dialog = HandoutDialog(self._services, self._runner, self._actor, self.detail, None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.handout_dialog_opened.emit(dialog)
 
     def _on_edit_button_clicked(self) -> None:
         from advisor_app.ui.relative_dialog import RelativeDialog
