@@ -6,7 +6,7 @@ refuse it anyway."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.audit_chain import Verdict
@@ -18,6 +18,7 @@ from advisor_app.ui.account_menu import PRODUCT, AccountMenus
 from advisor_app.ui.audit_page import AuditPage
 from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.settings_page import SettingsPage
 from advisor_app.ui.statistics_page import StatisticsPage
 from advisor_app.ui.task_runner import TaskRunner
 from advisor_app.ui.users_page import UsersPage
@@ -58,7 +59,12 @@ class AdminWindow(RoleWindow):
         super().__init__(services, actor, runner, idle_lock)
         self.setObjectName("admin_window")
         self.users_page = UsersPage(services, runner, actor)
-        self.setCentralWidget(self.users_page)
+        self.settings_page = SettingsPage(services, runner, actor)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("admin_tabs")
+        self.tabs.addTab(self.users_page, _("Users"))
+        self.tabs.addTab(self.settings_page, _("Municipality"))
+        self.setCentralWidget(self.tabs)
         log_menu = self.menuBar().addMenu(_("Access &log"))
         self.verify_action = log_menu.addAction(_("&Verify the access log"))
         self.verify_action.triggered.connect(self._on_verify_action_triggered)
