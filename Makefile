@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint bench bench-log bench-stats wheel clean messages
+.PHONY: run test lint bench bench-log bench-stats bench-handout wheel clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ bench-log: $(VENV)/.stamp-run
 
 bench-stats: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/stats_report.py $(ARGS)
+
+bench-handout: $(VENV)/.stamp-run
+	$(BIN)/python benchmarks/handout.py $(ARGS)
 
 wheel: $(VENV)/.stamp-test
 	$(BIN)/python -m build --wheel --outdir dist .
