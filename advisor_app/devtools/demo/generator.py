@@ -4,7 +4,8 @@ event.
 
 Random streams: ``Random(seed)`` draws the session counts and then the people;
 ``time-{seed}`` when and what (dates, sessions, notes, follow-ups); ``cpr-{seed}`` CPR
-numbers; ``check-in-{seed}`` check-ins. A capability that adds demo data takes a stream of
+numbers; ``check-in-{seed}`` check-ins; ``municipality-{seed}`` the municipal settings (only those
+still empty). A capability that adds demo data takes a stream of
 its own (``<name>-{seed}``) and draws from no other, so every seed's existing rows stay as
 they were.
 """
@@ -30,6 +31,7 @@ from advisor_app.devtools.demo.bulk import (
 )
 from advisor_app.devtools.demo.check_ins import CheckIns
 from advisor_app.devtools.demo.clock import Today
+from advisor_app.devtools.demo.municipality import settle_municipality
 from advisor_app.devtools.demo.people import People
 from advisor_app.devtools.demo.sessions import Sessions, session_counts
 from advisor_app.devtools.demo.summary import DemoSummary
@@ -206,6 +208,7 @@ class DemoDataGenerator:
                         )
                         next_report = elapsed + 5.0
             summary = builder.summary()
+            settle_municipality(session, seed, now, actor.advisor_id)
             reset_sequences(connection)
             report(
                 f"demo data: updating planner statistics ({time.perf_counter() - started:.1f} s)"
