@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,15 @@ from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import ConsentScope, Language, Role
 from advisor_app.domain.errors import AccessDeniedError, ConflictError, ValidationError
 from advisor_app.domain.handout import HandoutDelivery, HandoutVariant
-from advisor_app.domain.settings import LOGO_MAX_BYTES, MUNICIPALITY_LOGO, MUNICIPALITY_NAME
+from advisor_app.domain.settings import (
+    LOGO_MAX_BYTES,
+    MUNICIPALITY_LOGO,
+    MUNICIPALITY_NAME,
+    SettingKind,
+    SettingSpec,
+    clean_setting,
+    image_size,
+)
 from advisor_app.reports.handout_pdf import HandoutRenderer
 from advisor_app.services.dto import CheckInInput, InstrumentAnswers
 from advisor_app.services.facade import Services, open_services
@@ -203,3 +212,32 @@ def test_the_handout_command_writes_records_and_refuses(
     assert capsys.readouterr().err.count("\n") == 1
     assert main([*base[:-2], "admin", "handout", *args, "-o", str(output)]) == 3
     assert "Your role does not give access" in capsys.readouterr().err
+
+
+# ---- the settings' typed values, without a database ---------------------------------------
+def test_a_logo_is_read_from_its_own_header() -> None:
+    jpeg = (
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        + b"\xff\xc0\x00\x11\x08\x00\x10\x00\x20\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01"
+        + b"\xff\xd9"
+    )
+    assert image_size(jpeg) == ("jpeg", 32, 16)
+    assert image_size(tiny_png(7, 3)) == ("png", 7, 3)
+    for bad in (b"", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xd9", tiny_png()[:-12]):
+        with pytest.raises(ValidationError):
+            image_size(bad)
+
+
+def test_numbers_are_checked_by_kind_and_range() -> None:
+    whole = SettingSpec(
+        "x.minutes", SettingKind.INTEGER, "Minutes", minimum=Decimal(5), maximum=Decimal(480)
+    )
+    weight = SettingSpec(
+        "x.weight", SettingKind.DECIMAL, "Weight", minimum=Decimal(0), maximum=Decimal(1)
+    )
+    assert clean_setting(whole, " 45 ") == 45
+    assert clean_setting(weight, "0,25") == Decimal("0.25")
+    assert clean_setting(whole, "") is None
+    for spec, bad in ((whole, "4"), (whole, "4.5"), (whole, "nan"), (weight, "2"), (weight, "x")):
+        with pytest.raises(ValidationError):
+            clean_setting(spec, bad)
