@@ -154,3 +154,10 @@ def test_offer_version_ids_are_part_of_the_content() -> None:
     handout = sample_handout(offers=5)
     assert handout.offer_version_ids == (1001, 1003, 1005, 1002, 1004)
     assert from_json(to_json(handout)).offer_version_ids == handout.offer_version_ids
+
+
+def test_text_reads_in_order_header_mark_body_page_number() -> None:
+    first = pages_text(HandoutRenderer().render(sample_handout()))[0]
+    lines = [line for line in first.splitlines() if line.strip()]
+    assert lines[:3] == ["Herning Kommune", "FORTROLIGT", "Kære Søren Ærø Ågård"]
+    assert lines[-1] == "Side 1"

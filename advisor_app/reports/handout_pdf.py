@@ -382,19 +382,31 @@ class _Build:
         canvas.setStrokeColor(MUTED)
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN_X, HEADER_RULE_Y, PAGE_WIDTH - MARGIN_X, HEADER_RULE_Y)
-        canvas.setFont(FONT, 8)
-        canvas.setFillColor(MUTED)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, FOOTER_Y, self.t(PAGE, page=doc.page))
         canvas.restoreState()
         canvas._handout_personal = False  # type: ignore[attr-defined]
+        # Where the page's mark goes once the page is known to hold personal data: right
+        # after the header, so text extraction reads it in order (header, mark, body).
+        canvas._handout_mark_at = len(canvas._code)  # type: ignore[attr-defined]
 
     def _page_end(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         if getattr(canvas, "_handout_personal", False):
+            start = len(canvas._code)  # type: ignore[attr-defined]
             canvas.saveState()
             canvas.setFont(FONT_BOLD, 11)
             canvas.setFillColor(CONFIDENTIAL_RED)
             canvas.drawRightString(PAGE_WIDTH - MARGIN_X, HEADER_Y, self.t(CONFIDENTIAL))
             canvas.restoreState()
+            # Drawn last (only now is it known), moved to just after the header.
+            code: list[str] = canvas._code  # type: ignore[attr-defined]
+            mark = code[start:]
+            del code[start:]
+            at: int = canvas._handout_mark_at  # type: ignore[attr-defined]
+            code[at:at] = mark
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, FOOTER_Y, self.t(PAGE, page=doc.page))
+        canvas.restoreState()
 
     # ---- the story --------------------------------------------------------------------
     def story(self) -> list[Flowable]:
