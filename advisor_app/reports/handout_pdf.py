@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
+from reportlab import rl_config
 from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
@@ -305,6 +306,11 @@ class _Build:
     def day(self, value: date) -> str:
         return babel_date(value, format="full", locale=self.locale)
 
+    def short_day(self, value: date) -> str:
+        """A day of the coming weeks: "torsdag 26. november", "Thursday 26 November"."""
+        pattern = "EEEE d. MMMM" if self.lang == "da" else "EEEE d MMMM"
+        return babel_date(value, format=pattern, locale=self.locale)
+
     def clock(self, value: time) -> str:
         return babel_time(value, format="HH:mm", locale=self.locale)
 
@@ -503,6 +509,7 @@ class _Build:
         """One offer, kept on one page with the need's heading when it is the first."""
         if sum(len(getattr(offer, a)) for a, _ in FIVE_ANSWERS) > 3 * CHUNK:
             return ([lead] if lead else []) + self.long_offer(offer)
+        body = self.styles["Body"]
         rows: list[list[Any]] = [
             [Paragraph(escape(offer.title), self.styles["Label"]), ""],
         ]
@@ -511,55 +518,47 @@ class _Build:
             if value:
                 rows.append(
                     [
-                        Paragraph(escape(self.t(label)), self.styles["Label"]),
+                        self.t(label),  # a plain string: the table draws it, no wrapping
                         self.paragraphs(value, "Cell"),
                     ]
                 )
         if offer.contact:
             rows.append(
                 [
-                    Paragraph(escape(self.t(N_("Contact"))), self.styles["Label"]),
+                    self.t(N_("Contact")),
                     self.paragraphs(offer.contact, "Cell"),
                 ]
             )
         if offer.link:
             rows.append(
                 [
-                    Paragraph(escape(self.t(N_("Read more"))), self.styles["Label"]),
+                    self.t(N_("Read more")),
                     self.paragraphs(offer.link, "Cell"),
                 ]
             )
         label_width = 28 * mm if self.variant is HandoutVariant.STANDARD else 38 * mm
         qr = self.qr(offer.link) if offer.link and len(offer.link) <= QR_MAX_LINK else None
-        text_width = FRAME_WIDTH - (QR_SIZE + 4 * mm if qr is not None else 0)
-        table = Table(rows, colWidths=[label_width, text_width - label_width], splitByRow=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("SPAN", (0, 0), (1, 0)),
-                    ("FONT", (0, 0), (-1, -1), FONT),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2 * mm),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1 * mm),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1 * mm),
-                ]
-            )
-        )
-        parts: list[Flowable] = [table]
+        widths = [label_width, FRAME_WIDTH - label_width]
+        style: list[Any] = [
+            ("SPAN", (0, 0), (1, 0)),
+            ("FONT", (0, 0), (-1, -1), FONT),
+            ("FONT", (0, 1), (0, -1), FONT_BOLD, body.fontSize, body.leading),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (1, 0), LIGHT),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2 * mm),
+            ("TOPPADDING", (0, 0), (-1, -1), 1 * mm),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1 * mm),
+        ]
         if qr is not None:
-            outer = Table([[table, qr]], colWidths=[text_width, QR_SIZE + 4 * mm], splitByRow=1)
-            outer.setStyle(
-                TableStyle(
-                    [
-                        ("FONT", (0, 0), (-1, -1), FONT),
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ]
-                )
-            )
-            parts = [outer]
+            # The code in a third column beside every row (one table, not a nested one).
+            widths = [label_width, FRAME_WIDTH - label_width - QR_SIZE - 4 * mm, QR_SIZE + 4 * mm]
+            for row in rows:
+                row.append("")
+            rows[0][2] = qr
+            style.append(("SPAN", (2, 0), (2, -1)))
+        table = Table(rows, colWidths=widths, splitByRow=1)
+        table.setStyle(TableStyle(style))
+        parts: list[Flowable] = [table]
         if offer.version_id is not None:
             parts.append(
                 Paragraph(
@@ -598,19 +597,17 @@ class _Build:
         if not self.h.relief:
             return []
         items = self.heading("relief")
-        style = self.styles["Cell"]
+        body = self.styles["Body"]
         rows: list[list[Any]] = [
-            [
-                Paragraph(escape(self.t(label)), self.styles["Label"])
-                for label in (N_("Date"), N_("Time"), N_("Kind"), N_("By"))
-            ]
+            [self.t(label) for label in (N_("Date"), N_("Time"), N_("Kind"), N_("By"))]
         ]
         for item in self.h.relief:
             rows.append(
                 [
-                    Paragraph(escape(self.day(item.day)), style),
-                    Paragraph(escape(f"{self.clock(item.starts)}–{self.clock(item.ends)}"), style),
-                    Paragraph(escape(self.t(item.kind)), style),
+                    # Ours and one line each: plain strings the table draws as they are.
+                    self.short_day(item.day),
+                    f"{self.clock(item.starts)}–{self.clock(item.ends)}",
+                    self.t(item.kind),
                     self.paragraphs(item.provider, "Cell"),
                 ]
             )
@@ -628,7 +625,8 @@ class _Build:
         table.setStyle(
             TableStyle(
                 [
-                    ("FONT", (0, 0), (-1, -1), FONT),
+                    ("FONT", (0, 0), (-1, -1), FONT, body.fontSize, body.leading),
+                    ("FONT", (0, 0), (-1, 0), FONT_BOLD, body.fontSize, body.leading),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.3, MUTED),
@@ -688,7 +686,14 @@ class _Build:
             return []
         items = self.heading("trend")
         items.append(Paragraph(escape(trend.instrument), self.styles["Note"]))
-        items.append(self.chart(trend))
+        # Shapes check every attribute they are given unless told not to: a third of the
+        # chart's cost for values made right here.
+        checking = rl_config.shapeChecking
+        rl_config.shapeChecking = 0
+        try:
+            items.append(self.chart(trend))
+        finally:
+            rl_config.shapeChecking = checking
         return items
 
     def chart(self, trend: WellbeingTrend) -> Drawing:
@@ -721,7 +726,6 @@ class _Build:
         label = _day_label(first, self.locale)
         for offset in _ticks(p.taken_on.toordinal() - first for p in trend.points):
             x = left + width * offset / span
-            drawing.add(Line(x, bottom, x, bottom - 1.5 * mm, strokeColor=MUTED, strokeWidth=0.6))
             drawing.add(
                 String(
                     x,
