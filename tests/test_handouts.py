@@ -18,7 +18,7 @@ from factories import (
     register_family,
     today,
 )
-from handout_helpers import text, tiny_png
+from handout_helpers import metadata, text, tiny_png
 
 from advisor_app.cli import main
 from advisor_app.domain.actor import Actor
@@ -70,8 +70,13 @@ def test_a_handout_with_consent_names_the_citizen_and_the_help_for_the_illness(
     assert "Demenslinjen (Alzheimerforeningen)" in names
     assert "Hjertelinjen (Hjerteforeningen)" in names
     assert handout.advisor is not None and handout.advisor.name == "Test Advisor"
-    found = text(HandoutRenderer().render(handout))
+    pdf = HandoutRenderer().render(handout)
+    found = text(pdf)
     assert "Søren Hansen" in found and "Karen Hansen" in found and "Demens" in found
+    meta = " ".join(metadata(pdf).values())
+    for secret in ("010145", "1234", "Søren", "Karen"):  # the citizen's CPR is 010145-1234
+        assert secret not in meta
+    assert "010145" not in found and "1234" not in found
 
 
 def test_consent_withdrawn_leaves_the_citizen_out_and_says_why(
