@@ -139,16 +139,18 @@ def test_a_child_relative_gets_the_child_s_handout_without_illness(
 
 
 def test_recorded_handouts_print_again_with_the_same_bytes(
-    services: Services, actor: Actor
+    services: Services, actor: Actor, admin: Actor
 ) -> None:
+    services.settings.save(admin, {MUNICIPALITY_LOGO: tiny_png(30, 10)})
     family = register_family(services, actor)
     draft = services.handouts.compose(actor, family.id, HandoutVariant.EASY_READ, Language.DANISH)
     pdf = HandoutRenderer().render(draft.handout)
     given = services.handouts.record(actor, draft, sha(pdf), HandoutDelivery.PRINTED)
     assert given.variant is HandoutVariant.EASY_READ and given.sha256 == sha(pdf)
     assert [h.id for h in services.handouts.history(actor, family.id)] == [given.id]
+    services.settings.save(admin, {MUNICIPALITY_LOGO: tiny_png(60, 20)})  # a new logo later
     again = services.handouts.reprint(actor, given.id, HandoutDelivery.SAVED)
-    assert again.handout == draft.handout
+    assert again.handout == draft.handout and again.handout.logo == tiny_png(30, 10)
     assert sha(HandoutRenderer().render(again.handout)) == given.sha256
     with pytest.raises(ValidationError):
         services.handouts.record(actor, draft, "not a hash", HandoutDelivery.SAVED)

@@ -430,6 +430,19 @@ class HandoutRecord(Base):
     variant: Mapped[HandoutVariant]
     language: Mapped[Language]
     delivery: Mapped[HandoutDelivery]
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)  # the content JSON, the logo left out
+    logo_sha256: Mapped[str | None] = mapped_column(ForeignKey("handout_logo.sha256"))
     omitted: Mapped[str] = mapped_column(String(200), default="")
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class HandoutLogo(Base):
+    """A logo printed on handouts, kept once by its SHA-256 however many handouts carry it
+    (a record must reprint with the logo it had, and a logo in every record's JSON would
+    be hundreds of kilobytes a handout)."""
+
+    __tablename__ = "handout_logo"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]

@@ -18,8 +18,9 @@ that returns nothing until it lands.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any, NewType
@@ -35,7 +36,7 @@ from advisor_app.domain.enums import (
     ConsentStatus,
     Language,
 )
-from advisor_app.domain.errors import N_, ValidationError
+from advisor_app.domain.errors import N_, NotFoundError, ValidationError
 from advisor_app.domain.handout import (
     AdvisorItem,
     CitizenItem,
@@ -64,6 +65,7 @@ from advisor_app.persistence.models import (
     CareRelation,
     Case,
     Citizen,
+    HandoutLogo,
     Relative,
 )
 from advisor_app.persistence.models import HandoutRecord as HandoutRow
@@ -346,6 +348,7 @@ class HandoutService(Gated):
         session = work.session
         get_or_404(session, Relative, draft.relative_id, "relative")
         handout = draft.handout
+        logo_digest = _keep_logo(session, handout.logo, work.now())
         row = HandoutRow(
             relative_id=draft.relative_id,
             session_id=draft.session_id,
@@ -354,7 +357,8 @@ class HandoutService(Gated):
             variant=handout.variant,
             language=Language(handout.language),
             delivery=delivery,
-            content=to_json(handout),
+            content=to_json(replace(handout, logo=None)),
+            logo_sha256=logo_digest,
             omitted=",".join(sorted({_omission_code(o) for o in draft.omitted}))[:200],
             sha256=digest,
         )
@@ -397,7 +401,24 @@ class HandoutService(Gated):
             relative_id=row.relative_id,
             detail="again",
         )
-        return RecordedHandout(_record_view(row, name or ""), from_json(row.content))
+        handout = from_json(row.content)
+        if row.logo_sha256 is not None:
+            logo = session.get(HandoutLogo, row.logo_sha256)
+            if logo is None:  # the foreign key keeps it; a missing one is a damaged database
+                raise NotFoundError(N_("The record no longer exists; someone may have deleted it."))
+            handout = replace(handout, logo=logo.data)
+        return RecordedHandout(_record_view(row, name or ""), handout)
+
+
+def _keep_logo(session: Session, logo: bytes | None, now: datetime) -> str | None:
+    """The logo's SHA-256, the logo itself stored once under it."""
+    if logo is None:
+        return None
+    digest = hashlib.sha256(logo).hexdigest()
+    if session.get(HandoutLogo, digest) is None:
+        session.add(HandoutLogo(sha256=digest, data=logo, created_at=now))
+        session.flush()
+    return digest
 
 
 def _omission_code(message: str) -> str:
