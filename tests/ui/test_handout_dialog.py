@@ -145,3 +145,18 @@ def test_the_relative_page_opens_the_handout(qtbot, services, runner, actor, rel
         pass
     assert "Åse Østergård" in [c.name for c in shown.args[0].draft.handout.citizens]
     dialog.close()
+
+
+def test_without_consent_the_dialog_says_what_was_left_out(
+    qtbot, services, runner, actor, relative
+):  # type: ignore[no-untyped-def]
+    consent = relative.relations[0].consents[0]
+    services.relatives.withdraw_consent(actor, consent.id, consent.version)
+    dialog = HandoutDialog(services, runner, actor, relative)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    with qtbot.waitSignal(dialog.preview_shown, timeout=10_000) as shown:
+        pass
+    assert shown.args[0].draft.handout.citizens == ()
+    assert "Intet om borgeren" in dialog.omitted.text()
+    dialog.close()
