@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint bench bench-log bench-stats bench-mentors wheel clean messages
+.PHONY: run test lint bench bench-log bench-stats bench-mentors bench-handout wheel clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench-stats: $(VENV)/.stamp-run
 
 bench-mentors: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/mentors.py $(ARGS)
+
+bench-handout: $(VENV)/.stamp-run
+	$(BIN)/python benchmarks/handout.py $(ARGS)
 
 wheel: $(VENV)/.stamp-test
 	$(BIN)/python -m build --wheel --outdir dist .

@@ -168,6 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ics.add_argument("--relative", required=True, type=int, metavar="ID")
     ics.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.ics")
+    handout = sub.add_parser(
+        "handout",
+        help="a relative's handout as a PDF (an advisor's), recorded as given",
+        description="The same handout the program prints: under the consent gate (what it "
+        "leaves out is said on stderr), recorded with the PDF's SHA-256.",
+    )
+    handout.add_argument("--relative", type=int, required=True, metavar="ID")
+    handout.add_argument("--session", type=int, default=None, metavar="ID")
+    handout.add_argument("--variant", choices=("standard", "easy", "child"), default=None)
+    handout.add_argument("--language", choices=("da", "en"), default=None)
+    handout.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
     demo = sub.add_parser(
         "demo-data",
         help="fill the database with realistic Danish demo data",
@@ -372,6 +383,8 @@ def run_command(args: argparse.Namespace, url: str) -> int:
             from advisor_app import cli_mentors
 
             return cli_mentors.run(services, sign_in(services, args.user), args)
+        if args.command == "handout":
+            return handout_command(services, args)
         return demo_command(services, args)
     finally:
         services.db.dispose()
@@ -526,6 +539,36 @@ def relief_command(services: Services, args: argparse.Namespace) -> int:
     except OSError:
         raise BadInput(i18n._("The file could not be written.")) from None
     print(f"{args.output}: {len(data):,} bytes")
+    return 0
+
+
+def handout_command(services: Services, args: argparse.Namespace) -> int:
+    """``handout``: composed under the consent gate, rendered, written, then recorded."""
+    import hashlib
+
+    from advisor_app import i18n
+    from advisor_app.domain.enums import Language
+    from advisor_app.domain.handout import HandoutDelivery, HandoutVariant
+    from advisor_app.reports.handout_pdf import HandoutRenderer
+
+    actor = sign_in(services, args.user)
+    draft = services.handouts.compose(
+        actor,
+        args.relative,
+        HandoutVariant(args.variant) if args.variant else None,
+        Language(args.language) if args.language else None,
+        session_id=args.session,
+    )
+    for reason in draft.omitted:
+        _say(i18n._(reason))
+    data = HandoutRenderer().render(draft.handout)
+    try:
+        args.output.write_bytes(data)
+    except OSError:
+        raise BadInput(i18n._("The file could not be written.")) from None
+    digest = hashlib.sha256(data).hexdigest()
+    services.handouts.record(actor, draft, digest, HandoutDelivery.SAVED)
+    print(f"{args.output}: {len(data):,} bytes, sha256 {digest}")
     return 0
 
 

@@ -51,6 +51,7 @@ from advisor_app.domain.enums import (
     Role,
 )
 from advisor_app.domain.errors import AccessDeniedError, ValidationError
+from advisor_app.domain.handout import HandoutDelivery
 from advisor_app.domain.mentoring import EndReason
 from advisor_app.domain.offers import OfferContent, ParsedRow
 from advisor_app.domain.permissions import ENTRANCES, RULES, Permission
@@ -84,6 +85,7 @@ C, R, U, D, S, E = (
     AuditAction.EXPORT,
 )
 SIGNED = AuditAction.SIGN_IN
+P = AuditAction.PRINT
 
 
 # ---- coverage -----------------------------------------------------------------------------
@@ -119,6 +121,8 @@ def test_every_public_service_method_passes_the_door_with_a_declared_permission(
         "relief",
         "sessions",
         "statistics",
+        "settings",
+        "handouts",
     }
     assert undeclared(sqlite_services) == []
     # Every one of them is in the table below, and nothing in the table is stale.
@@ -747,6 +751,40 @@ CALLS: dict[str, Call] = {
         frozenset({AU}),
         [(E, "audit_event")],
         lambda w, a, _: w.as_(a).audit.export_csv(a, AuditFilter()),
+    ),
+    # -- the municipality's settings and handouts
+    "settings.current": Call(EVERYONE, [], lambda w, a, _: w.as_(a).settings.current(a)),
+    "settings.save": Call(
+        frozenset({AD}),
+        [(U, "municipal_setting")],
+        lambda w, a, _: w.as_(a).settings.save(a, {"municipality.name": "Herning Kommune"}),
+    ),
+    "handouts.compose": Call(
+        frozenset({A}),
+        [(R, "handout")],
+        lambda w, a, _: w.as_(a).handouts.compose(a, w.family.id),
+    ),
+    "handouts.record": Call(
+        frozenset({A}),
+        [(C, "handout"), (P, "handout")],
+        lambda w, a, draft: w.as_(a).handouts.record(a, draft, "ab" * 32, HandoutDelivery.PRINTED),
+        lambda w, role: w.services.handouts.compose(w.advisor, w.family.id),
+    ),
+    "handouts.history": Call(
+        frozenset({A}),
+        [(R, "handout")],
+        lambda w, a, _: w.as_(a).handouts.history(a, w.family.id),
+    ),
+    "handouts.reprint": Call(
+        frozenset({A}),
+        [(E, "handout")],
+        lambda w, a, given: w.as_(a).handouts.reprint(a, given.id, HandoutDelivery.SAVED),
+        lambda w, role: w.services.handouts.record(
+            w.advisor,
+            w.services.handouts.compose(w.advisor, w.family.id),
+            "cd" * 32,
+            HandoutDelivery.PRINTED,
+        ),
     ),
 }
 WORKSTATION_ONLY = {"accounts.change_own_password", "accounts.set_password"}

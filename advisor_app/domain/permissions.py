@@ -32,6 +32,9 @@ class Permission(StrEnum):
     SIGN_IN_STATUS = "account.status"  # whether the database has users yet: no personal data
     OFFERS_READ = "offers.read"  # the offer catalogue: no personal data
     OFFERS_MANAGE = "offers.manage"  # edit, import and export the catalogue
+    SETTINGS_READ = "settings.read"  # the municipality's name, logo, contact line: not personal
+    SETTINGS_WRITE = "settings.write"
+    HANDOUTS = "handouts"  # make, record, list and print again a relative's handouts
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +110,18 @@ RULES: dict[Permission, Rule] = {
         {Purpose.ADMINISTRATION, Purpose.DEMO_DATA},
         logged=True,
         refusal=N_("Only an administrator can change the offer catalogue."),
+    ),
+    Permission.SETTINGS_READ: _rule(
+        _ALL_ROLES, _ALL_PURPOSES, logged=False, refusal=N_("You cannot read the settings.")
+    ),
+    Permission.SETTINGS_WRITE: _rule(
+        {Role.ADMIN},
+        {Purpose.ADMINISTRATION},
+        logged=True,
+        refusal=N_("Only an administrator can change the municipality's settings."),
+    ),
+    Permission.HANDOUTS: _rule(
+        {Role.ADVISOR}, {Purpose.ADVISORY, Purpose.DEMO_DATA}, logged=True, refusal=_CASE_WORK
     ),
     # The entrance: checked by the door's anonymous path, never against an actor.
     Permission.SIGN_IN: _rule(set(), set(), logged=True, refusal=N_("Sign-in refused.")),

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -42,6 +43,7 @@ from advisor_app.domain.enums import (
     Role,
     SessionForm,
 )
+from advisor_app.domain.handout import HandoutDelivery, HandoutVariant
 from advisor_app.domain.mentoring import (
     EndReason,
     Gender,
@@ -603,6 +605,57 @@ class MentorReview(Base):
     mentor_satisfaction: Mapped[int | None]
     mentee_satisfaction: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+# ---- municipal settings and handouts -----------------------------------------------------
+class MunicipalSetting(Versioned, Base):
+    """One of the municipality's settings (domain/settings.py says which keys exist and how
+    each is typed): its name, logo, the contact line on handouts. No personal data."""
+
+    __tablename__ = "municipal_setting"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    text_value: Mapped[str | None] = mapped_column(Text)
+    blob_value: Mapped[bytes | None] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("advisor.id"))
+
+
+class HandoutRecord(Base):
+    """A handout given to a relative (udleveringsark): who made it and when, how, in which
+    variant and language, exactly what it said (domain/handout.py's JSON, the offer versions
+    included) and the SHA-256 of the PDF, so printing it again can prove the same bytes.
+    A record is never changed."""
+
+    __tablename__ = "handout"
+    __table_args__ = (Index("ix_handout_relative_made", "relative_id", "made_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relative_id: Mapped[int] = mapped_column(ForeignKey("relative.id", ondelete="CASCADE"))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("advisory_session.id", ondelete="SET NULL"), index=True
+    )
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisor.id"))
+    made_at: Mapped[datetime]
+    variant: Mapped[HandoutVariant]
+    language: Mapped[Language]
+    delivery: Mapped[HandoutDelivery]
+    content: Mapped[str] = mapped_column(Text)  # the content JSON, the logo left out
+    logo_sha256: Mapped[str | None] = mapped_column(ForeignKey("handout_logo.sha256"))
+    omitted: Mapped[str] = mapped_column(String(200), default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class HandoutLogo(Base):
+    """A logo printed on handouts, kept once by its SHA-256 however many handouts carry it
+    (a record must reprint with the logo it had, and a logo in every record's JSON would
+    be hundreds of kilobytes a handout)."""
+
+    __tablename__ = "handout_logo"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
 
 

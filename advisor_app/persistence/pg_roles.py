@@ -11,7 +11,8 @@ courtesy; these grants are the security.
   until it is said otherwise), instrument texts;
 - manager: the statistics views (persistence/stats_views.py), which hold no name, note,
   CPR number or free text;
-- admin: users and reference data, no case content; the access log read only, to verify
+- admin: users, reference data and the municipal settings (which every login reads), no
+  case content; the access log read only, to verify
   its chain (``audit verify``); it puts logins in the program's groups only through
   ``advisor_app_set_group`` (SECURITY DEFINER, never its own login), not with CREATEROLE;
 - auditor: the whole access log, read only;
@@ -31,7 +32,15 @@ from advisor_app.persistence.stats_views import VIEWS
 
 GROUP_PREFIX = "advisor_app_"
 NOT_CASE_CONTENT = frozenset(
-    {"advisor", "audit_event", "topic", "instrument_text", "offer", "offer_version"}
+    {
+        "advisor",
+        "audit_event",
+        "topic",
+        "instrument_text",
+        "offer",
+        "offer_version",
+        "municipal_setting",
+    }
 )
 STAFF_COLUMNS = "id, username, display_name, role, active"
 
@@ -95,6 +104,7 @@ def statements(database: str) -> Iterable[str]:
     yield f'GRANT CONNECT ON DATABASE "{database}" TO {everyone}'
     yield f"GRANT USAGE ON SCHEMA public TO {everyone}"
     yield f"GRANT SELECT ON alembic_version, topic, instrument_text TO {everyone}"
+    yield f"GRANT SELECT ON municipal_setting TO {everyone}"
     yield f"GRANT SELECT ({STAFF_COLUMNS}) ON advisor TO {everyone}"
     yield f"GRANT SELECT (id, hash), INSERT ON audit_event TO {everyone}"
     advisor = group_role(Role.ADVISOR)
@@ -108,6 +118,7 @@ def statements(database: str) -> Iterable[str]:
     yield f"GRANT SELECT ON offer, offer_version TO {everyone}"
     yield f"GRANT INSERT, UPDATE ON offer, offer_version TO {admin}"
     yield f"GRANT USAGE, SELECT ON SEQUENCE offer_id_seq, offer_version_id_seq TO {admin}"
+    yield f"GRANT INSERT, UPDATE ON municipal_setting TO {admin}"
     # Reading the whole log is the auditor's; the admin may read it to verify the chain.
     yield f"GRANT SELECT ON audit_event TO {group_role(Role.AUDITOR)}, {admin}"
     yield f"GRANT SELECT ON {', '.join(VIEWS)} TO {group_role(Role.MANAGER)}"

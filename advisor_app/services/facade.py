@@ -18,12 +18,14 @@ from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
 from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.door import Door, Gated
+from advisor_app.services.handouts import HandoutService
 from advisor_app.services.mentors import MentorService
 from advisor_app.services.offers import OfferService
 from advisor_app.services.reference import ReferenceService, seed_reference_data
 from advisor_app.services.relatives import RelativeService
 from advisor_app.services.relief import ReliefService
 from advisor_app.services.sessions import SessionService
+from advisor_app.services.settings import SettingsService
 from advisor_app.services.statistics import StatisticsService
 
 
@@ -41,6 +43,8 @@ class Services:
     relief: ReliefService
     sessions: SessionService
     statistics: StatisticsService
+    settings: SettingsService
+    handouts: HandoutService
 
     @classmethod
     def build(
@@ -61,6 +65,8 @@ class Services:
             relief=ReliefService(door),
             sessions=SessionService(door),
             statistics=StatisticsService(door),
+            settings=SettingsService(door),
+            handouts=HandoutService(door),
         )
 
     def gated(self) -> dict[str, Gated]:

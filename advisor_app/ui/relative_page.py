@@ -3,7 +3,7 @@ and all follow-ups. It loads through the task runner and never holds an ORM obje
 
 from __future__ import annotations
 
-from html import escape
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -28,15 +28,15 @@ from PySide6.QtWidgets import (
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import ActionStatus, ConsentStatus
 from advisor_app.domain.errors import ServiceError
-from advisor_app.domain.instruments import BAND_TEXTS
+from advisor_app.domain.instruments import Instrument
 from advisor_app.i18n import (
     _,
-    current_language,
     format_date,
     format_datetime,
     format_number,
     ngettext,
 )
+from advisor_app.reports.summaries import check_in_html, session_html
 from advisor_app.services.dto import (
     ActionView,
     CheckInView,
@@ -76,78 +76,18 @@ def _button(text: str, name: str) -> QPushButton:
     return button
 
 
-def session_html(session: SessionView) -> str:
-    """A session as escaped rich text: every user string goes through html.escape."""
-    lang = current_language()
-    parts = [
-        f"<h3>{escape(format_datetime(session.started_at))} · {escape(label(session.form))}"
-        f" · {session.duration_minutes} {escape(_('min'))}</h3>"
-    ]
-    if session.topics:
-        topics = ", ".join(escape(t.label(lang)) for t in session.topics)
-        parts.append(f"<p><b>{escape(_('Topics'))}:</b> {topics}</p>")
-    if session.participants:
-        people = ", ".join(escape(p.label) for p in session.participants)
-        parts.append(f"<p><b>{escape(_('Participants'))}:</b> {people}</p>")
-    if session.notes:
-        notes = escape(session.notes).replace("\n", "<br>")
-        parts.append(f"<p><b>{escape(_('Notes'))}:</b><br>{notes}</p>")
-    if session.actions:
-        items = "".join(
-            f"<li>{escape(a.description)} ({escape(format_date(a.due_on) or _('no due date'))},"
-            f" {escape(_('Overdue') if a.overdue else label(a.status))})</li>"
-            for a in session.actions
-        )
-        parts.append(f"<p><b>{escape(_('Follow-ups'))}:</b></p><ul>{items}</ul>")
-    parts.append(f"<p><i>{escape(_('Advisor'))}: {escape(session.advisor_name)}</i></p>")
-    return "".join(parts)
+def instrument_finder(registry: InstrumentRegistry | None) -> Callable[[str], Instrument | None]:
+    """The instrument of an id for the check-in summary: the database's registry (licensed
+    texts loaded) when the page has it, else the shipped one; None for one no longer
+    shipped."""
 
-
-def check_in_html(check_in: CheckInView, registry: InstrumentRegistry | None = None) -> str:
-    """A check-in's every answer as escaped rich text, the scored instrument first, the item
-    text in the language it was given in (licensed text once the municipality has loaded
-    it, else the item numbers)."""
-    instrument_ids = sorted(
-        dict.fromkeys(a.instrument_id for a in check_in.answers),
-        key=lambda i: i != check_in.instrument_id,
-    )
-    parts = [
-        f"<h3>{escape(format_datetime(check_in.taken_at))} · "
-        f"{escape(instrument_name(check_in.instrument_id))}</h3>"
-    ]
-    summary = []
-    if check_in.score is not None:
-        summary.append(_("Score: {score}").format(score=check_in.score))
-    if check_in.band in BAND_TEXTS:
-        summary.append(_(BAND_TEXTS[check_in.band]))
-    if check_in.change is not None:
-        summary.append(_("Significant change: {points:+d}").format(points=check_in.change))
-    summary.append(label(check_in.mode))
-    parts.append(f"<p>{escape(' · '.join(summary))}</p>")
-    language = check_in.language.value
-    for instrument_id in instrument_ids:
+    def find(instrument_id: str) -> Instrument | None:
         try:
-            instrument = (registry.get if registry else shipped)(instrument_id)
+            return (registry.get if registry else shipped)(instrument_id)
         except ServiceError:
-            instrument = None
-        title = instrument.name_in(current_language()) if instrument else instrument_id
-        rows = []
-        for answer in (a for a in check_in.answers if a.instrument_id == instrument_id):
-            question = answer.item_id
-            labels: tuple[str, ...] = ()
-            if instrument is not None and instrument.shows_text:
-                item = next((i for i in instrument.items if i.id == answer.item_id), None)
-                if item is not None:
-                    question = item.text_in(language)
-                labels = instrument.scale_labels.get(language) or ()
-            value = answer.text
-            if value is None and answer.value is not None and instrument is not None:
-                step = answer.value - instrument.scale_min
-                value = labels[step] if 0 <= step < len(labels) else str(answer.value)
-            rows.append(f"<li>{escape(question)}: <b>{escape(value or '')}</b></li>")
-        parts.append(f"<p><b>{escape(title)}</b></p><ul>{''.join(rows)}</ul>")
-    parts.append(f"<p><i>{escape(_('Advisor'))}: {escape(check_in.advisor_name)}</i></p>")
-    return "".join(parts)
+            return None
+
+    return find
 
 
 class RelativePage(QWidget):
@@ -159,6 +99,7 @@ class RelativePage(QWidget):
     check_ins_loaded = Signal(object)  # tuple[CheckInView, ...]
     check_in_dialog_opened = Signal(object)  # CheckInDialog
     new_session_requested = Signal(object)  # RelativeDetail
+    handout_dialog_opened = Signal(object)  # HandoutDialog
 
     def __init__(
         self, services: Services, runner: TaskRunner, actor: Actor, parent: QWidget | None = None
@@ -189,6 +130,10 @@ class RelativePage(QWidget):
         top_buttons = QHBoxLayout()
         top_buttons.addWidget(self.session_button)
         top_buttons.addWidget(self.edit_button)
+        self.handout_button = _button(_("&Handout…"), "make_handout")
+        self.handout_button.setToolTip(_("Make a handout for the relative to take home"))
+        self.handout_button.clicked.connect(self._on_handout_button_clicked)
+        top_buttons.addWidget(self.handout_button)
         top_buttons.addStretch(1)
 
         self.tabs = QTabWidget()
@@ -594,7 +539,9 @@ class RelativePage(QWidget):
     def _on_check_ins_selection_changed(self, *_args: object) -> None:
         check_in = selected_row(self.check_ins_view)
         self.check_in_text.setHtml(
-            check_in_html(check_in, self.registry) if check_in is not None else ""
+            check_in_html(check_in, instrument_finder(self.registry))
+            if check_in is not None
+            else ""
         )
 
     # ---- check-ins ---------------------------------------------------------------------
@@ -642,6 +589,7 @@ class RelativePage(QWidget):
         consent = self.selected_consent()
         self.edit_button.setEnabled(has)
         self.session_button.setEnabled(has)
+        self.handout_button.setEnabled(has)
         self.check_in_button.setEnabled(has)
         self.add_relation_button.setEnabled(has)
         self.edit_relation_button.setEnabled(relation is not None)
@@ -666,6 +614,16 @@ class RelativePage(QWidget):
     def _on_session_button_clicked(self) -> None:
         if self.detail is not None:
             self.new_session_requested.emit(self.detail)
+
+    def _on_handout_button_clicked(self) -> None:
+        from advisor_app.ui.handout_dialog import HandoutDialog
+
+        if self.detail is None:
+            return
+        dialog = HandoutDialog(self._services, self._runner, self._actor, self.detail, None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.handout_dialog_opened.emit(dialog)
 
     def _on_edit_button_clicked(self) -> None:
         from advisor_app.ui.relative_dialog import RelativeDialog

@@ -19,6 +19,7 @@ from advisor_app.ui.audit_page import AuditPage
 from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.offers_page import OfferCatalogue
+from advisor_app.ui.settings_page import SettingsPage
 from advisor_app.ui.statistics_page import StatisticsPage
 from advisor_app.ui.task_runner import TaskRunner
 from advisor_app.ui.users_page import UsersPage
@@ -61,10 +62,12 @@ class AdminWindow(RoleWindow):
         self.users_page = UsersPage(services, runner, actor)
         # The offer catalogue, editable here (ui/offers_page.py); loaded when its tab opens.
         self.offers = OfferCatalogue(services, runner, actor, editable=True)
+        self.settings_page = SettingsPage(services, runner, actor)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("admin_tabs")
         self.tabs.addTab(self.users_page, _("Users"))
         self.tabs.addTab(self.offers, _("Offer catalogue"))
+        self.tabs.addTab(self.settings_page, _("Municipality"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.setCentralWidget(self.tabs)
         log_menu = self.menuBar().addMenu(_("Access &log"))

@@ -80,6 +80,7 @@ def _elapsed_text(seconds: int) -> str:
 
 class SessionDialog(QDialog):
     session_saved = Signal(object)  # SessionView
+    handout_dialog_opened = Signal(object)  # HandoutDialog, after "save and make a handout"
 
     def __init__(
         self,
@@ -250,6 +251,13 @@ class SessionDialog(QDialog):
         self.save_button.setToolTip(_("Ctrl+Return"))
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setText(_("Cancel"))
+        self.handout_button = self.buttons.addButton(
+            _("Save and make a &handout"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.handout_button.setObjectName("save_and_handout")
+        self.handout_button.setVisible(not self.anonymous)  # an anonymous session has nobody
+        self.handout_button.clicked.connect(self._on_handout_button_clicked)
+        self._handout_after = False
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
@@ -408,12 +416,36 @@ class SessionDialog(QDialog):
             self._on_error,
         )
 
+    def _on_handout_button_clicked(self) -> None:
+        self._handout_after = True
+        self.save()
+
     def _on_saved(self, session: object) -> None:
         self._timer.stop()
         self.session_saved.emit(session)
         super().accept()
+        if self._handout_after and self._relative is not None:
+            self._open_handout(getattr(session, "id", None))
+
+    def _open_handout(self, session_id: int | None) -> None:
+        """The handout at the end of the session, with the follow-ups just agreed."""
+        from advisor_app.ui.handout_dialog import HandoutDialog
+
+        assert self._relative is not None
+        dialog = HandoutDialog(
+            self._services,
+            self._runner,
+            self._actor,
+            self._relative,
+            session_id,
+            self.parentWidget(),
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.handout_dialog_opened.emit(dialog)
 
     def _on_error(self, error: ServiceError) -> None:
+        self._handout_after = False
         fields = {
             "duration": self.duration,
             "started_at": self.started,

@@ -4,9 +4,11 @@ event.
 
 Random streams: ``Random(seed)`` draws the session counts and then the people;
 ``time-{seed}`` when and what (dates, sessions, notes, follow-ups); ``cpr-{seed}`` CPR
-numbers; ``check-in-{seed}`` check-ins; ``relief-{seed}`` relief arrangements. A
-capability that adds demo data takes a stream of its own (``<name>-{seed}``) and draws from
-no other, so every seed's existing rows stay as they were.
+numbers; ``check-in-{seed}`` check-ins; ``relief-{seed}`` relief arrangements;
+``offers-{seed}`` referrals; ``mentors-{seed}`` mentors and matches; ``municipality-{seed}``
+the municipal settings (only those still empty). A capability that adds demo data takes a
+stream of its own (``<name>-{seed}``) and draws from no other, so every seed's existing rows
+stay as they were.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from advisor_app.devtools.demo.bulk import (
 from advisor_app.devtools.demo.check_ins import CheckIns
 from advisor_app.devtools.demo.clock import Today
 from advisor_app.devtools.demo.mentors import Mentors
+from advisor_app.devtools.demo.municipality import settle_municipality
 from advisor_app.devtools.demo.people import People
 from advisor_app.devtools.demo.referrals import DemoOffer, Referrals, demo_offers
 from advisor_app.devtools.demo.relief import ReliefArrangements
@@ -243,6 +246,7 @@ class DemoDataGenerator:
                         )
                         next_report = elapsed + 5.0
             summary = builder.summary()
+            settle_municipality(session, seed, now, actor.advisor_id)
             reset_sequences(connection)
             report(
                 f"demo data: updating planner statistics ({time.perf_counter() - started:.1f} s)"
