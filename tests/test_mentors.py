@@ -322,3 +322,50 @@ def test_two_advisors_proposing_at_once_cannot_overfill_a_mentor(
     assert isinstance(errors[0], ValidationError) and "no free place" in errors[0].message
     monkeypatch.undo()
     assert services.mentors.mentoring(actor, mentor.relative_id).mentor.open_matches == 1  # type: ignore[union-attr]
+
+
+def test_the_municipalitys_settings_decide_weights_and_the_bereavement_wait(
+    services: Services, actor: Actor
+) -> None:
+    """An administrator's weights and waiting period count from the next call on; a
+    combination the matching cannot use is refused whole and changes nothing."""
+    from factories import make_user
+
+    from advisor_app.domain.enums import Role
+    from advisor_app.domain.mentoring import MentorStage
+    from advisor_app.domain.settings import MENTOR_BEREAVEMENT_MONTHS, MENTOR_WEIGHT_PREFIX
+
+    admin = make_user(services, "indstillinger", role=Role.ADMIN)
+    mentee = make_mentee(services, actor, "Vægtet Vestergaard")
+    # Same stage as the mentee, other condition; and the other way round.
+    stage = make_mentor(
+        services, actor, "Fase Frandsen", stage=MentorStage.NEWLY_DIAGNOSED, conditions=()
+    )
+    condition = make_mentor(services, actor, "Sygdom Sommer")
+    widow = make_mentor(
+        services,
+        actor,
+        "Enke Espersen",
+        stage=MentorStage.BEREAVED,
+        bereaved_since=date.today() - timedelta(days=200),
+    )
+
+    def ranking() -> list[int]:
+        return [s.mentor_id for s in services.mentors.suggest(actor, mentee.id).top]
+
+    assert ranking()[0] == condition.id  # the condition weighs most by default
+    assert widow.id not in ranking()  # bereaved for under the default 12 months
+    weights = {MENTOR_WEIGHT_PREFIX + name: "0" for name in ("condition", "relation")}
+    services.settings.save(admin, {**weights, MENTOR_BEREAVEMENT_MONTHS: "6"})
+    assert ranking()[0] == stage.id
+    assert widow.id in ranking()
+
+    everything_zero = {
+        MENTOR_WEIGHT_PREFIX + name: "0"
+        for name in ("condition", "relation", "stage", "age", "work", "distance", "interests")
+    }
+    before = services.settings.current(admin).values
+    with pytest.raises(ValidationError, match="weight"):
+        services.settings.save(admin, everything_zero)
+    assert services.settings.current(admin).values == before
+    assert ranking()[0] == stage.id

@@ -9,12 +9,20 @@ role may read them, only an administrator changes them.
 from __future__ import annotations
 
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from advisor_app.domain.contact import clean_email, clean_phone
 from advisor_app.domain.errors import N_, ValidationError
+from advisor_app.domain.mentoring import (
+    DEFAULT_BEREAVEMENT_MONTHS,
+    DEFAULT_MAX_KM,
+    WEIGHT_MAX,
+    MatchSettings,
+    MatchWeights,
+)
 from advisor_app.domain.text import clean_line
 
 LOGO_MAX_BYTES = 512 * 1024
@@ -48,6 +56,22 @@ MUNICIPALITY_LOGO = "municipality.logo"
 HANDOUT_CONTACT_LINE = "handout.contact_line"
 HANDOUT_CONTACT_PHONE = "handout.contact_phone"
 HANDOUT_CONTACT_EMAIL = "handout.contact_email"
+# Mentor matching (domain/mentoring.py): the weight of each similarity, the bereaved mentor's
+# waiting period and the distance that no longer counts. A key per value, so the admin's page
+# shows each as a field and the access log names what changed.
+MENTOR_WEIGHT_PREFIX = "mentoring.weight."
+MENTOR_BEREAVEMENT_MONTHS = "mentoring.bereavement_months"
+MENTOR_MAX_KM = "mentoring.max_km"
+_DEFAULT_WEIGHTS = MatchWeights()
+_WEIGHT_LABELS = {
+    "condition": N_("Mentor matching: weight of the same condition"),
+    "relation": N_("Mentor matching: weight of the same relation"),
+    "stage": N_("Mentor matching: weight of the same stage"),
+    "age": N_("Mentor matching: weight of the same age group"),
+    "work": N_("Mentor matching: weight of both working or both retired"),
+    "distance": N_("Mentor matching: weight of living close"),
+    "interests": N_("Mentor matching: weight of shared interests"),
+}
 
 SETTINGS: dict[str, SettingSpec] = {
     spec.key: spec
@@ -63,8 +87,56 @@ SETTINGS: dict[str, SettingSpec] = {
         ),
         SettingSpec(HANDOUT_CONTACT_PHONE, SettingKind.PHONE, N_("Phone on handouts")),
         SettingSpec(HANDOUT_CONTACT_EMAIL, SettingKind.EMAIL, N_("E-mail on handouts")),
+        *(
+            SettingSpec(
+                MENTOR_WEIGHT_PREFIX + name,
+                SettingKind.DECIMAL,
+                label,
+                Decimal(str(getattr(_DEFAULT_WEIGHTS, name))),
+                minimum=Decimal(0),
+                maximum=Decimal(str(WEIGHT_MAX)),
+            )
+            for name, label in _WEIGHT_LABELS.items()
+        ),
+        SettingSpec(
+            MENTOR_BEREAVEMENT_MONTHS,
+            SettingKind.INTEGER,
+            N_("Mentor matching: months a bereaved mentor waits"),
+            DEFAULT_BEREAVEMENT_MONTHS,
+            minimum=Decimal(0),
+            maximum=Decimal(120),
+        ),
+        SettingSpec(
+            MENTOR_MAX_KM,
+            SettingKind.DECIMAL,
+            N_("Mentor matching: distance in km that no longer counts"),
+            Decimal(str(DEFAULT_MAX_KM)),
+            minimum=Decimal(1),
+            maximum=Decimal(1000),
+        ),
     )
 }
+
+
+def match_settings(values: Mapping[str, SettingValue | None]) -> MatchSettings:
+    """The mentor matching's settings from the municipality's values (a missing or cleared
+    key is its default); a combination the matching cannot use (every weight 0) is a
+    ValidationError, so saving it is refused."""
+
+    def number(key: str) -> Decimal:
+        value = values.get(key)
+        if value is None or isinstance(value, bytes):
+            default = SETTINGS[key].default
+            assert default is not None and not isinstance(default, bytes)
+            return Decimal(str(default))
+        return Decimal(str(value))
+
+    weights = {name: float(number(MENTOR_WEIGHT_PREFIX + name)) for name in _WEIGHT_LABELS}
+    return MatchSettings(
+        MatchWeights.from_mapping(weights),
+        int(number(MENTOR_BEREAVEMENT_MONTHS)),
+        float(number(MENTOR_MAX_KM)),
+    )
 
 
 def spec_of(key: str) -> SettingSpec:

@@ -32,6 +32,7 @@ from advisor_app.domain.enums import (
 )
 from advisor_app.domain.errors import N_, ValidationError
 from advisor_app.domain.permissions import Permission
+from advisor_app.domain.settings import match_settings
 from advisor_app.domain.text import SHORT_TEXT_MAX, clean_line, clean_note, fold
 from advisor_app.locations import resource
 from advisor_app.persistence.models import (
@@ -67,6 +68,7 @@ from advisor_app.services.mentor_dto import (
     SuggestionView,
 )
 from advisor_app.services.sessions import open_case
+from advisor_app.services.settings import read_settings
 
 MENTOR = "mentor"
 REQUEST = "mentor_request"
@@ -463,7 +465,14 @@ def _order_matches(rows: Iterable[MentorMatch]) -> list[MentorMatch]:
 class MentorService(Gated):
     def __init__(self, door: Door, settings: m.MatchSettings | None = None) -> None:
         super().__init__(door)
-        self.settings = settings or m.MatchSettings()
+        self.fixed_settings = settings  # for tests; otherwise the municipality's, per call
+
+    def _settings(self, session: Session) -> m.MatchSettings:
+        """The weights and limits in force: the municipality's settings (domain/settings.py),
+        read in the call's own transaction, so an administrator's change counts at once."""
+        if self.fixed_settings is not None:
+            return self.fixed_settings
+        return match_settings(read_settings(session).values)
 
     # ---- reading ----------------------------------------------------------------------------
     @door(Permission.CASES_READ)
@@ -535,7 +544,8 @@ class MentorService(Gated):
                 N_("Record what the relative wishes from a mentor first."), field="request"
             )
         mentors, by_id = _mentor_people(session, today)
-        found = m.suggest(mentors, mentees[0], today, self.settings, load_places(), count=count)
+        settings = self._settings(session)
+        found = m.suggest(mentors, mentees[0], today, settings, load_places(), count=count)
         work.log(AuditAction.READ, MENTOR, relative_id=relative_id, detail="suggest")
         return SuggestionsView(
             relative_id=RelativeId(relative_id),
@@ -565,11 +575,12 @@ class MentorService(Gated):
         # SciPy's solver loads on first use: before the clock starts, so the time is the work.
         import scipy.sparse.csgraph  # noqa: F401
 
+        settings = self._settings(session)
         start = time.perf_counter()
-        feasible, scores = m.score_matrix(mentors, mentees, today, self.settings, places)
+        feasible, scores = m.score_matrix(mentors, mentees, today, settings, places)
         solved = m.assign_matrix(mentors, mentees, feasible, scores)
         seconds = time.perf_counter() - start
-        greedy = m.greedy_assign(mentors, mentees, today, self.settings, places)
+        greedy = m.greedy_assign(mentors, mentees, today, settings, places)
         work.log(AuditAction.READ, MENTOR, detail="assign")
         return AssignmentView(
             proposals=tuple(
@@ -761,6 +772,7 @@ class MentorService(Gated):
 
     def _save_pairs(self, work: Work, pairs: list[tuple[int, int]]) -> list[MentorMatch]:
         session, today = work.session, work.today()
+        settings = self._settings(session)
         mentee_ids = [p[0] for p in pairs]
         if len(set(mentee_ids)) != len(mentee_ids):
             raise ValidationError(
@@ -809,7 +821,7 @@ class MentorService(Gated):
                 raise AssertionError("unreachable")
             used = taken.get(mentor_id, 0)
             now_mentor = replace(mentor, load=mentor.load + used)
-            rule = m.exclusion(now_mentor, mentee, today, self.settings)
+            rule = m.exclusion(now_mentor, mentee, today, settings)
             if rule is not None:
                 raise ValidationError(
                     N_("This mentor cannot be proposed: {rule}."),
@@ -817,7 +829,7 @@ class MentorService(Gated):
                     rule=m.MENTORING_LABELS[rule],
                 )
             taken[mentor_id] = used + 1
-            criteria = m.breakdown(mentor, mentee, self.settings, places)
+            criteria = m.breakdown(mentor, mentee, settings, places)
             points = min(100.0, max(0.0, sum(c.points for c in criteria)))
             strongest = sorted(criteria, key=lambda c: -c.points)[:2]
             course = open_case(session, relative_id, work.actor.advisor_id, work.now())

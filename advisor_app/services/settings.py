@@ -24,6 +24,7 @@ from advisor_app.domain.settings import (
     SettingValue,
     clean_setting,
     from_text,
+    match_settings,
     spec_of,
 )
 from advisor_app.persistence.models import MunicipalSetting
@@ -116,4 +117,6 @@ class SettingsService(Gated):
             row.updated_by = work.actor.advisor_id
             work.log(AuditAction.UPDATE, ENTITY, detail=key)
         session.flush()
-        return read_settings(session)
+        saved = read_settings(session)
+        match_settings(saved.values)  # a combination the matching cannot use rolls back
+        return saved

@@ -12,10 +12,12 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -64,15 +66,22 @@ class SettingsPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
-        title = QLabel(_("The municipality's settings (on every handout)"))
+        title = QLabel(_("The municipality's settings: handouts and mentor matching"))
         title.setObjectName("settings_title")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.banner)
-        layout.addLayout(form)
+        # The keys grow with the capabilities: the form scrolls rather than squeezing.
+        fields = QWidget()
+        fields.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setObjectName("settings_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(fields)
+        layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
-        layout.addStretch(1)
         self.load()
 
     def _logo_row(self) -> QWidget:
