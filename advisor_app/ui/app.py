@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QLibraryInfo, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -79,6 +79,28 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+_qt_translator: QTranslator | None = None
+
+
+def use_qt_language(code: str) -> None:
+    """Qt's own words (the file and print dialogs, standard buttons, a text field's menu) in
+    the UI's language, from the catalogues Qt ships; English needs none."""
+    global _qt_translator
+    app = QApplication.instance()
+    if app is None:
+        return
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    if code == "en":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{code}", folder):
+        app.installTranslator(translator)
+        _qt_translator = translator
+
+
 def choose_language(requested: str | None) -> str:
     if requested:
         return requested
@@ -121,6 +143,7 @@ class Session:
         old = self.window
         selected = old.current_relative_id() if isinstance(old, MainWindow) else None
         i18n.set_language(code)
+        use_qt_language(code)
         new = self.show()
         if old is not None:
             new.setGeometry(old.geometry())
@@ -232,6 +255,7 @@ def run_gui(
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
     i18n.set_language(choose_language(language))
+    use_qt_language(i18n.current_language())
     runner = TaskRunner()
     team_actor: Actor | None = None
     try:

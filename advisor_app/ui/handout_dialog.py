@@ -208,6 +208,7 @@ class HandoutDialog(QDialog):
         self.print_again_button.clicked.connect(self._on_print_again_clicked)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         self.save_button = self.buttons.addButton(
             _("&Save as PDF…"), QDialogButtonBox.ButtonRole.ActionRole
         )
