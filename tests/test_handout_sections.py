@@ -14,7 +14,7 @@ import pytest
 from factories import FAST_HASHER, audit_events, make_user, register_family
 from handout_helpers import text
 from mentor_factories import accepted, active, proposed
-from relief_factories import make_arrangement
+from relief_factories import make_arrangement, weekly_input
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.clock import FixedClock
@@ -30,6 +30,7 @@ from advisor_app.domain.enums import (
 from advisor_app.domain.handout import HandoutDelivery, HandoutVariant, ReliefItem
 from advisor_app.domain.offers import OfferContent
 from advisor_app.domain.relief import ReliefKind, ReliefStatus
+from advisor_app.domain.relief_schedule import Recurrence
 from advisor_app.reports.handout_pdf import HandoutRenderer
 from advisor_app.services.facade import Services, open_services
 from advisor_app.services.mentor_dto import ConsentKind
@@ -194,6 +195,39 @@ def test_relief_of_the_coming_weeks_keeps_its_local_times_across_summer_time(
     child = spring.handouts.compose(advisor, family.id, HandoutVariant.CHILD)
     assert [(r.day, r.provider) for r in child.handout.relief] == [(d, "") for d in days]
     assert "Solgården" not in text(HandoutRenderer().render(child.handout))
+
+
+def test_a_stay_says_the_day_it_ends(spring: Services) -> None:
+    advisor = make_user(spring, "ophold", "Olga Ophold")
+    family = register_family(spring, advisor)
+    base = weekly_input(
+        family.relations[0].id,
+        date(2027, 3, 26),  # Friday 14:00 to Sunday 10:00, over the change to summer time
+        kind=ReliefKind.RESPITE_STAY,
+        start=time(14),
+        end=time(10),
+        recurrence=Recurrence.ONCE,
+        ends_on=date(2027, 3, 26),
+        provider="Aflastningscentret",
+    )
+    assert base.schedule is not None
+    spring.relief.create(advisor, replace(base, schedule=replace(base.schedule, span_days=2)))
+    handout = spring.handouts.compose(advisor, family.id).handout
+    assert handout.relief == (
+        ReliefItem(
+            date(2027, 3, 26),
+            time(14),
+            time(10),
+            "Respite stay (aflastningsophold)",
+            "Aflastningscentret",
+            date(2027, 3, 28),
+        ),
+    )
+    found = " ".join(text(HandoutRenderer().render(handout)).split())
+    assert "fredag 26. marts" in found and "14:00 til søndag 28. marts kl. 10:00" in found
+    english = spring.handouts.compose(advisor, family.id, language=Language.ENGLISH).handout
+    found = " ".join(text(HandoutRenderer().render(english)).split())
+    assert "14:00 until Sunday 28 March 10:00" in found
 
 
 def test_the_mentor_s_contact_only_with_both_consents(services: Services, actor: Actor) -> None:

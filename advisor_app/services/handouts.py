@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any, NewType
 
@@ -95,6 +95,7 @@ TREND_POINTS = 12
 HISTORY_LIMIT = 200
 SHA256_LENGTH = 64
 RELIEF_WEEKS = 4
+DAY = timedelta(days=1)
 # Referrals the relative still acts on; completed, stopped and declined ones are history.
 SHOWN_REFERRALS = frozenset({ReferralStatus.REFERRED, ReferralStatus.STARTED})
 # A match accepted by both is about to start: its contact lets them arrange the first meeting.
@@ -241,9 +242,19 @@ def relief_in_coming_weeks(
                 ends=end.time().replace(tzinfo=None),
                 kind=RELIEF_LABELS[occ.kind],
                 provider="" if variant is HandoutVariant.CHILD else occ.provider_name,
+                until=_until(start, end),
             )
         )
     return tuple(items)
+
+
+def _until(start: datetime, end: datetime) -> date | None:
+    """The day a stay ends when it is not the day it began (an evening that ends at
+    midnight is not a stay)."""
+    ends_on = end.date()
+    if ends_on == start.date() or (end.time() == time(0) and ends_on - start.date() == DAY):
+        return None
+    return ends_on
 
 
 def mentor_contact(session: Session, relative_id: int) -> MentorItem | None:
