@@ -638,7 +638,7 @@ class _Build:
         return items
 
     def relief_time(self, item: ReliefItem) -> Any:
-        """"09:00–15:00"; a stay that ends on a later day says which ("14:00 until Monday
+        """ "09:00–15:00"; a stay that ends on a later day says which ("14:00 until Monday
         22 March 10:00"), wrapped in its cell."""
         if item.until is None or item.until == item.day:
             return f"{self.clock(item.starts)}–{self.clock(item.ends)}"
