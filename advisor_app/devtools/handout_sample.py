@@ -1,10 +1,12 @@
 """A handout with every section filled, for the renderer's tests, its benchmark and a look at
-the layout before the offers, relief, mentors and bookings reach the database."""
+the layout without a database: the offer groups and the relief kind are named as the
+service names them (the offer's kind in the recipient's language, the relief kind's label)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from advisor_app.domain.enums import OfferKind
 from advisor_app.domain.handout import (
     AdvisorItem,
     CitizenItem,
@@ -20,6 +22,9 @@ from advisor_app.domain.handout import (
     WellbeingPoint,
     WellbeingTrend,
 )
+from advisor_app.domain.offers import KIND_LABELS
+from advisor_app.domain.relief import RELIEF_LABELS, ReliefKind
+from advisor_app.i18n import catalog
 
 MADE_AT = datetime(2026, 11, 24, 13, 30, tzinfo=UTC)
 
@@ -46,9 +51,16 @@ def sample_handout(
     logo: bytes | None = None,
 ) -> Handout:
     day = MADE_AT.date()
+    need = catalog(language).gettext
     groups = (
-        OfferGroup("Aflastning og pauser", tuple(sample_offer(n) for n in range(1, offers + 1, 2))),
-        OfferGroup("At møde andre", tuple(sample_offer(n) for n in range(2, offers + 1, 2))),
+        OfferGroup(
+            need(KIND_LABELS[OfferKind.RELIEF]),
+            tuple(sample_offer(n) for n in range(1, offers + 1, 2)),
+        ),
+        OfferGroup(
+            need(KIND_LABELS[OfferKind.GROUP]),
+            tuple(sample_offer(n) for n in range(2, offers + 1, 2)),
+        ),
     )
     return Handout(
         variant=variant,
@@ -68,7 +80,7 @@ def sample_handout(
                 day + timedelta(days=7 * week + 2),
                 time(9, 0),
                 time(15, 0),
-                "Day centre",
+                RELIEF_LABELS[ReliefKind.DAY_CENTRE],
                 "Dagcentret Bøgely",
             )
             for week in range(3)

@@ -70,6 +70,7 @@ class ReliefItem:
     ends: time
     kind: str  # an English source label, translated by the renderer
     provider: str
+    until: date | None = None  # the day a stay ends, when not the day it begins
 
 
 @dataclass(frozen=True, slots=True)

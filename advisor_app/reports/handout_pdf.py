@@ -58,6 +58,7 @@ from advisor_app.domain.handout import (
     Handout,
     HandoutVariant,
     OfferItem,
+    ReliefItem,
     WellbeingTrend,
 )
 from advisor_app.i18n import N_, catalog, locale_of
@@ -606,7 +607,7 @@ class _Build:
                 [
                     # Ours and one line each: plain strings the table draws as they are.
                     self.short_day(item.day),
-                    f"{self.clock(item.starts)}–{self.clock(item.ends)}",
+                    self.relief_time(item),
                     self.t(item.kind),
                     self.paragraphs(item.provider, "Cell"),
                 ]
@@ -635,6 +636,19 @@ class _Build:
         )
         items.append(table)
         return items
+
+    def relief_time(self, item: ReliefItem) -> Any:
+        """ "09:00–15:00"; a stay that ends on a later day says which ("14:00 until Monday
+        22 March 10:00"), wrapped in its cell."""
+        if item.until is None or item.until == item.day:
+            return f"{self.clock(item.starts)}–{self.clock(item.ends)}"
+        line = self.t(
+            N_("{start} until {day} {end}"),
+            start=self.clock(item.starts),
+            day=self.short_day(item.until),
+            end=self.clock(item.ends),
+        )
+        return self.paragraphs(line, "Cell")
 
     def contact_lines(self, name: str, phone: str, email: str, extra: str = "") -> list[Flowable]:
         items = self.paragraphs(name, "Label")

@@ -12,8 +12,10 @@ information (ConsentScope.HEALTH_INFORMATION); general information (where to tur
 advisor's contact) needs none. What the gate leaves out is said in ``HandoutDraft.omitted``
 for the advisor, and the handout is made without it.
 
-Offers, relief, mentors and bookings are built elsewhere: each has its own function below
-that returns nothing until it lands.
+The offers chosen come from the referrals (services/offers.py) at the version referred, the
+relief from the relief arrangements (services/relief.py), the mentor's contact from the
+mentor matching (services/mentors.py) under its own two consents; bookings are built
+elsewhere, and ``next_meeting`` returns nothing until they land.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any, NewType
 
@@ -35,6 +37,8 @@ from advisor_app.domain.enums import (
     ConsentScope,
     ConsentStatus,
     Language,
+    OfferKind,
+    ReferralStatus,
 )
 from advisor_app.domain.errors import N_, NotFoundError, ValidationError
 from advisor_app.domain.handout import (
@@ -48,6 +52,7 @@ from advisor_app.domain.handout import (
     MeetingItem,
     MentorItem,
     OfferGroup,
+    OfferItem,
     ReliefItem,
     WellbeingPoint,
     WellbeingTrend,
@@ -55,8 +60,13 @@ from advisor_app.domain.handout import (
     to_json,
 )
 from advisor_app.domain.labels import LABELS
+from advisor_app.domain.mentoring import MatchStatus
+from advisor_app.domain.offers import KIND_LABELS, OfferContent
 from advisor_app.domain.permissions import Permission
+from advisor_app.domain.relief import RELIEF_LABELS
+from advisor_app.domain.relief_schedule import ZONE
 from advisor_app.domain.rules import consent_status
+from advisor_app.i18n import catalog
 from advisor_app.locations import resource
 from advisor_app.persistence.models import (
     Action,
@@ -74,6 +84,9 @@ from advisor_app.services.check_ins import check_in_history, load_registry
 from advisor_app.services.common import get_or_404
 from advisor_app.services.door import Gated, Work, door
 from advisor_app.services.instruments import WHO5
+from advisor_app.services.mentors import match_with_contact
+from advisor_app.services.offers import referrals_of
+from advisor_app.services.relief import occurrences_in
 from advisor_app.services.settings import MunicipalSettings, read_settings
 
 ENTITY = "handout"
@@ -81,6 +94,12 @@ HandoutId = NewType("HandoutId", int)
 TREND_POINTS = 12
 HISTORY_LIMIT = 200
 SHA256_LENGTH = 64
+RELIEF_WEEKS = 4
+DAY = timedelta(days=1)
+# Referrals the relative still acts on; completed, stopped and declined ones are history.
+SHOWN_REFERRALS = frozenset({ReferralStatus.REFERRED, ReferralStatus.STARTED})
+# A match accepted by both is about to start: its contact lets them arrange the first meeting.
+HANDOUT_MATCH_STATUSES = (MatchStatus.ACTIVE, MatchStatus.ACCEPTED)
 
 NO_HEALTH_CONSENT = N_(
     "Nothing about the citizen cared for is on the handout: no consent in force on the "
@@ -148,23 +167,105 @@ def agreed_follow_ups(
 
 
 def chosen_offers(session: Session, relative_id: int, language: str) -> tuple[OfferGroup, ...]:
-    """The offers chosen for the relative, grouped by need, each at the version shown.
-    Nothing yet: the offer catalogue and its referrals are not in this database."""
-    return ()
+    """The offers chosen for the relative, grouped by need (the offer's kind, in the
+    catalogue's order, its name in the recipient's language), each at the exact version the
+    referral points at: a later edit of the offer never changes what the handout says.
+
+    Referrals still to be taken up or under way (referred, started) are shown; completed,
+    stopped and declined ones are history the relative has no use for on paper. An offer
+    referred to more than once is shown once, at its newest referral's version."""
+    gettext = catalog(language).gettext
+    newest: dict[int, OfferContent] = {}
+    version_of: dict[int, int] = {}
+    for referral in referrals_of(session, relative_id):  # newest first
+        if referral.status not in SHOWN_REFERRALS or referral.offer.offer_id in newest:
+            continue
+        newest[referral.offer.offer_id] = referral.offer.content
+        version_of[referral.offer.offer_id] = referral.offer.version_id
+    groups: list[OfferGroup] = []
+    for kind in OfferKind:
+        chosen = sorted(
+            (content.title, version_of[offer_id], content)
+            for offer_id, content in newest.items()
+            if content.kind is kind
+        )
+        if chosen:
+            groups.append(
+                OfferGroup(
+                    gettext(KIND_LABELS[kind]),
+                    tuple(_offer_item(content, version) for _t, version, content in chosen),
+                )
+            )
+    return tuple(groups)
+
+
+def _offer_item(content: OfferContent, version_id: int) -> OfferItem:
+    where = content.where
+    if content.address and content.address not in where:
+        where = f"{where}\n{content.address}"
+    return OfferItem(
+        title=content.title,
+        what=content.what,
+        who=content.who,
+        where=where,
+        when=content.when,
+        how=content.how,
+        contact=content.contact,
+        link=content.link,
+        version_id=version_id,
+    )
 
 
 def relief_in_coming_weeks(
-    session: Session, relative_id: int, today: date
+    session: Session, relative_id: int, today: date, variant: HandoutVariant
 ) -> tuple[ReliefItem, ...]:
-    """Relief occurrences (aflastning/afløsning) of the coming weeks. Nothing yet: relief
-    arrangements are not in this database."""
-    return ()
+    """Relief occurrences (aflastning/afløsning) from today through the coming
+    ``RELIEF_WEEKS`` weeks, of the arrangements granted or active: cancelled dates are left
+    out, and public holidays where the arrangement skips them (relief/relief_schedule).
+    Times are Copenhagen wall-clock times, the kind an English source label the renderer
+    translates.
+
+    No consent is needed: this is the relative's own relief, and an item names neither the
+    citizen nor their health (kind, provider and time only, as the calendar file). A child's
+    handout leaves out who provides it (a third party's details)."""
+    relative = session.get(Relative, relative_id)
+    if relative is None:
+        return ()
+    last = today + timedelta(weeks=RELIEF_WEEKS) - timedelta(days=1)
+    items: list[ReliefItem] = []
+    for occ in occurrences_in(session, relative_id, today, last, relative.language.value):
+        start, end = occ.start.astimezone(ZONE), occ.end.astimezone(ZONE)
+        items.append(
+            ReliefItem(
+                day=start.date(),
+                starts=start.time().replace(tzinfo=None),
+                ends=end.time().replace(tzinfo=None),
+                kind=RELIEF_LABELS[occ.kind],
+                provider="" if variant is HandoutVariant.CHILD else occ.provider_name,
+                until=_until(start, end),
+            )
+        )
+    return tuple(items)
+
+
+def _until(start: datetime, end: datetime) -> date | None:
+    """The day a stay ends when it is not the day it began (an evening that ends at
+    midnight is not a stay)."""
+    ends_on = end.date()
+    if ends_on == start.date() or (end.time() == time(0) and ends_on - start.date() == DAY):
+        return None
+    return ends_on
 
 
 def mentor_contact(session: Session, relative_id: int) -> MentorItem | None:
-    """The mentor's contact when both have consented. None yet: mentor matching is not in
-    this database."""
-    return None
+    """The mentor's name, phone and e-mail while the relative's match is active (or accepted
+    by both and about to start) and both have consented to share contact details; a withdrawn
+    consent hides it on the next handout."""
+    match = match_with_contact(session, relative_id, HANDOUT_MATCH_STATUSES)
+    if match is None or match.mentor_contact is None:
+        return None
+    contact = match.mentor_contact
+    return MentorItem(contact.name, contact.phone or "", contact.email or "")
 
 
 def next_meeting(session: Session, relative_id: int, now: datetime) -> MeetingItem | None:
@@ -324,7 +425,7 @@ class HandoutService(Gated):
             logo=settings.logo,
             follow_ups=agreed_follow_ups(session, relative_id, session_id),
             offers=chosen_offers(session, relative_id, lang),
-            relief=relief_in_coming_weeks(session, relative_id, today),
+            relief=relief_in_coming_weeks(session, relative_id, today, chosen),
             mentor=mentor_contact(session, relative_id),
             next_meeting=next_meeting(session, relative_id, work.now()),
             advisor=_advisor_item(session, work.actor.advisor_id, settings),

@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date
 from functools import cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from advisor_app.domain import mentoring as m
@@ -456,6 +456,31 @@ def _match_views(session: Session, rows: Sequence[MentorMatch]) -> tuple[MatchVi
     return tuple(views)
 
 
+def match_with_contact(
+    session: Session,
+    relative_id: int,
+    statuses: Sequence[m.MatchStatus] = (m.MatchStatus.ACTIVE,),
+) -> MatchView | None:
+    """The relative's current match as mentee in one of ``statuses`` (the first status
+    listed wins, then the newest match), with the contacts only when both have consented.
+    No door, no event: for the door method and the handout's composer."""
+    wanted = list(dict.fromkeys(statuses))
+    if not wanted:
+        return None
+    rank = case(
+        *((MentorMatch.status == status, n) for n, status in enumerate(wanted)),
+        else_=len(wanted),
+    )
+    row = session.scalar(
+        select(MentorMatch)
+        .where(MentorMatch.mentee_id == relative_id, MentorMatch.status.in_(wanted))
+        .order_by(rank, MentorMatch.id.desc())
+        .limit(1)
+        .options(selectinload(MentorMatch.reviews))
+    )
+    return _match_views(session, [row])[0] if row is not None else None
+
+
 def _order_matches(rows: Iterable[MentorMatch]) -> list[MentorMatch]:
     return sorted(
         rows, key=lambda r: (r.status is m.MatchStatus.ENDED, -r.proposed_at.timestamp(), -r.id)
@@ -516,21 +541,11 @@ class MentorService(Gated):
     def active_match_contact(self, work: Work, relative_id: int) -> MatchView | None:
         """The relative's active match as mentee, for a handout: the mentor's contact is in
         it only when both have consented (``mentor_contact`` is None otherwise)."""
-        session = work.session
-        row = session.scalar(
-            select(MentorMatch)
-            .where(
-                MentorMatch.mentee_id == relative_id,
-                MentorMatch.status == m.MatchStatus.ACTIVE,
-            )
-            .order_by(MentorMatch.id.desc())
-            .limit(1)
-            .options(selectinload(MentorMatch.reviews))
-        )
+        found = match_with_contact(work.session, relative_id)
         work.log(
-            AuditAction.READ, MATCH, entity_id=row.id if row else None, relative_id=relative_id
+            AuditAction.READ, MATCH, entity_id=found.id if found else None, relative_id=relative_id
         )
-        return _match_views(session, [row])[0] if row is not None else None
+        return found
 
     @door(Permission.CASES_READ)
     def suggest(self, work: Work, relative_id: int, count: int = 3) -> SuggestionsView:

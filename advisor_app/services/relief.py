@@ -259,6 +259,18 @@ def occurrences_of(
     return found
 
 
+def occurrences_in(
+    session: Session, relative_id: int, start: date, end: date, language: str
+) -> tuple[ReliefOccurrence, ...]:
+    """The relative's concrete relief times (granted or active arrangements) that start on a
+    local date in [start, end], or began before and run into it (a stay), in time order.
+    No door, no event: for the door method below and the handout's composer."""
+    views = [_view(a, r) for a, r in _arrangements(session, relative_id)]
+    found = occurrences_of(views, start, end, language)
+    begins = local_instant(start, time(0, 0))
+    return tuple(o for o in found if o.local_date >= start or o.end > begins)
+
+
 def warnings_for(views: Sequence[ReliefView], today: date) -> list[ReliefWarning]:
     """What the advisor should see on the plan: overlaps for the same citizen in the next
     half year, the § 118 limits, the care allowance after a death, and ends within 30 days."""
@@ -390,11 +402,9 @@ class ReliefService(Gated):
                 field="range",
             )
         relative = get_or_404(work.session, Relative, relative_id, "relative")
-        views = [_view(a, r) for a, r in _arrangements(work.session, relative_id)]
-        found = occurrences_of(views, start, end, relative.language.value)
+        found = occurrences_in(work.session, relative_id, start, end, relative.language.value)
         work.log(AuditAction.READ, ENTITY, relative_id=relative_id, detail="occurrences")
-        begins = local_instant(start, time(0, 0))
-        return tuple(o for o in found if o.local_date >= start or o.end > begins)
+        return found
 
     @door(Permission.CASES_READ)
     def calendar(self, work: Work, relative_id: int) -> ReliefCalendar:

@@ -160,3 +160,41 @@ def test_without_consent_the_dialog_says_what_was_left_out(
     assert shown.args[0].draft.handout.citizens == ()
     assert "Intet om borgeren" in dialog.omitted.text()
     dialog.close()
+
+
+def test_the_preview_shows_the_offers_the_relative_was_referred_to(
+    qtbot, services, runner, actor, relative
+):  # type: ignore[no-untyped-def]
+    from factories import make_user
+    from handout_helpers import text
+
+    from advisor_app.domain.enums import OfferKind, Role
+    from advisor_app.domain.offers import OfferContent
+
+    admin = make_user(services, "tilbud", "Tove Tilbud", Role.ADMIN)
+    made = services.offers.create(
+        admin,
+        OfferContent(
+            OfferKind.COUNSELLING,
+            "Samtaler med en pårørenderådgiver",
+            "Samtaler om at være pårørende",
+            "Alle pårørende",
+            "Rådhuset",
+            "Efter aftale",
+            "Ring til os",
+            link="https://example.dk/raadgivning",
+        ),
+    )
+    services.offers.refer(actor, relative.id, (made.offer_id,))
+    dialog = HandoutDialog(services, runner, actor, relative)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    with qtbot.waitSignal(dialog.preview_shown, timeout=10_000) as shown:
+        pass
+    rendered = shown.args[0]
+    assert rendered.draft.handout.offer_version_ids == (made.version_id,)
+    found = text(rendered.pdf)
+    assert "Tilbud valgt til dig" in found and "Samtaler med en pårørenderådgiver" in found
+    page = dialog.findChild(type(dialog.omitted), "handout_page_1")
+    assert page is not None and not page.pixmap().isNull()
+    dialog.close()
