@@ -14,6 +14,8 @@ What counts:
 - new relatives: relatives whose first course (forløb) opened in the period;
 - follow-ups due in the period, and of those done on time (completed on or before the due
   date, by the UTC day of completion);
+- referrals to offers, relief arrangements granted and mentor matches started and ended
+  (services/statistics_more.py);
 - check-ins taken; and of the relatives with a WHO-5 in the period and an earlier one, those
   whose latest WHO-5 in the period is 10 points or more above (improved) or below (worsened)
   their first.
@@ -83,6 +85,7 @@ from advisor_app.persistence.stats_views import (
     stats_session_topic,
 )
 from advisor_app.services.door import Gated, Work, door
+from advisor_app.services.statistics_more import MoreQueries, more_headlines
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 ENTITY = "statistics"
@@ -657,6 +660,13 @@ class StatisticsService(Gated):
         who5, (pairs_total, up_total, down_total) = queries.who5_changes()
         h = builder.headline
         total = overall.total
+        more = MoreQueries(
+            queries.session,
+            queries.periods,
+            lambda day: _day_bucket(day, queries.periods),
+            lambda moment: _instant_bucket(moment, queries.periods),
+            (queries.start, queries.end),
+        )
         return [
             h(
                 "sessions",
@@ -740,6 +750,7 @@ class StatisticsService(Gated):
                 {i: v[2] for i, v in who5.items()},
                 down_total,
             ),
+            *more_headlines(more, h),
         ]
 
     def _labels(
