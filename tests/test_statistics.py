@@ -553,3 +553,61 @@ def test_stats_export_writes_the_file_and_logs_it(
         assert digest[:16] in event.detail
     finally:
         services.db.dispose()
+
+
+def test_referral_relief_and_mentor_headlines_match_the_raw_rows(
+    dataset: Services, report: StatsReport
+) -> None:
+    """The demo data's referrals, relief and matches, counted in Python from the tables."""
+    from advisor_app.persistence.models import MentorMatch, OfferReferral
+    from advisor_app.persistence.relief_models import ReliefArrangement, ReliefStatusChange
+
+    events: dict[str, list[tuple[str, int]]] = defaultdict(list)  # code -> (month, relative)
+    with dataset.db.begin() as s:
+        cases = {c.id: c.relative_id for c in s.scalars(select(Case))}
+        for r in s.scalars(select(OfferReferral)):
+            if REQUEST.start <= r.referred_on <= REQUEST.end:
+                events["referrals"].append((r.referred_on.strftime("%Y-%m"), cases[r.case_id]))
+        relation_of = {a.id: a.relation_id for a in s.scalars(select(ReliefArrangement))}
+        relative_of = {c.id: c.relative_id for c in s.scalars(select(CareRelation))}
+        granted: dict[int, date] = {}
+        for change in s.scalars(select(ReliefStatusChange)):
+            if change.status.value in ("granted", "active"):
+                first = granted.get(change.arrangement_id, change.changed_on)
+                granted[change.arrangement_id] = min(first, change.changed_on)
+        for arrangement, day in granted.items():
+            if REQUEST.start <= day <= REQUEST.end:
+                relative = relative_of[relation_of[arrangement]]
+                events["relief_granted"].append((day.strftime("%Y-%m"), relative))
+        for m in s.scalars(select(MentorMatch)):
+            if m.first_meeting_on and REQUEST.start <= m.first_meeting_on <= REQUEST.end:
+                events["mentor_started"].append((m.first_meeting_on.strftime("%Y-%m"), m.mentee_id))
+            if m.ended_at and m.first_meeting_on and in_report(m.ended_at):
+                events["mentor_ended"].append((month_of(m.ended_at), m.mentee_id))
+                if m.outcome is not None and m.outcome.value == "helped":
+                    events["mentor_helped"].append((month_of(m.ended_at), m.mentee_id))
+    events["referred_relatives"] = events["referrals"]
+    assert len(events["referrals"]) > 50 and len(events["relief_granted"]) > 20
+    figures = {h.code: h for h in report.headlines}
+    for code in ("referred_relatives", "referrals", "relief_granted", "mentor_started"):
+        persons_only = code == "referred_relatives"
+        headline = figures[code]
+        for i, period in enumerate(report.periods):
+            rows = [e for e in events[code] if e[0] == period.key]
+            persons = len({relative for _m, relative in rows})
+            expected = persons if persons_only else len(rows)
+            cell = headline.per_period[i]
+            assert cell.suppressed == (cell.value is None), code
+            if 0 < persons < REQUEST.min_cell:
+                assert cell.suppressed, (code, period.key)
+            if not cell.suppressed:
+                assert cell.value == expected, (code, period.key)
+        persons_total = len({relative for _m, relative in events[code]})
+        total = persons_total if persons_only else len(events[code])
+        if not headline.total.suppressed:
+            assert headline.total.value == total, code
+        if persons_total >= REQUEST.min_cell:
+            assert not headline.total.suppressed, code
+    for code in ("mentor_ended", "mentor_helped"):
+        count = len(events[code])
+        assert figures[code].total.value in (count, None), code

@@ -51,6 +51,15 @@ from advisor_app.ui.serial_calls import SerialCalls
 from advisor_app.ui.task_runner import TaskRunner
 
 HEADLINE_CODES = ("sessions", "hours", "persons", "new_relatives", "check_ins", "who5_improved")
+# A second row: referrals, relief and mentoring (services/statistics_more.py).
+MORE_HEADLINE_CODES = (
+    "referred_relatives",
+    "referrals",
+    "relief_granted",
+    "mentor_started",
+    "mentor_ended",
+    "mentor_helped",
+)
 EXPORT_FORMATS = {
     "xlsx": N_("Spreadsheet (*.xlsx)"),
     "csv": N_("CSV file (*.csv)"),
@@ -182,16 +191,17 @@ class StatisticsPage(SerialCalls):
         self.headline_values: dict[str, QLabel] = {}
         headlines = QGroupBox(_("The period in figures"))
         grid = QGridLayout(headlines)
-        for i, code in enumerate(HEADLINE_CODES):
-            value = QLabel("–")
-            value.setObjectName(f"headline_{code}")
-            value.setStyleSheet("font-size: 18pt; font-weight: bold;")
-            caption = QLabel()
-            caption.setObjectName(f"headline_{code}_label")
-            caption.setWordWrap(True)
-            grid.addWidget(value, 0, i)
-            grid.addWidget(caption, 1, i)
-            self.headline_values[code] = value
+        for row, codes in enumerate((HEADLINE_CODES, MORE_HEADLINE_CODES)):
+            for i, code in enumerate(codes):
+                value = QLabel("–")
+                value.setObjectName(f"headline_{code}")
+                value.setStyleSheet("font-size: 18pt; font-weight: bold;")
+                caption = QLabel()
+                caption.setObjectName(f"headline_{code}_label")
+                caption.setWordWrap(True)
+                grid.addWidget(value, 2 * row, i)
+                grid.addWidget(caption, 2 * row + 1, i)
+                self.headline_values[code] = value
 
         # -- charts
         self.period_plot = pg.PlotWidget(background="w")

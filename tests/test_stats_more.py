@@ -1,0 +1,194 @@
+"""The statistics' figures of referrals, relief and mentoring on known data, on both
+backends: what each headline counts, what it leaves out, and that small counts are hidden
+(the report's own period and the whole report alike). The demo data's figures are compared
+with the raw rows in tests/test_statistics.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from factories import FAST_HASHER, make_user, register_family
+from mentor_factories import active, proposed
+from relief_factories import make_arrangement
+
+from advisor_app.domain.actor import Actor
+from advisor_app.domain.clock import FixedClock
+from advisor_app.domain.enums import OfferKind, Role
+from advisor_app.domain.mentoring import EndReason, MatchOutcome
+from advisor_app.domain.offers import OfferContent
+from advisor_app.domain.relief import ReliefStatus
+from advisor_app.domain.statistics import Granularity, StatsReport, StatsRequest
+from advisor_app.services.facade import Services, open_services
+from advisor_app.services.mentor_dto import EndInput
+from advisor_app.services.statistics_more import MORE_HEADLINES
+
+# Noon of the machine's day (the factories date consents by the machine's clock).
+NOW = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+TODAY = NOW.date()
+THIS_MONTH = TODAY.replace(day=1)
+LAST_MONTH = (THIS_MONTH - timedelta(days=1)).replace(day=1)
+MONTH_END = (THIS_MONTH + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def offer(services: Services, admin: Actor, kind: OfferKind, title: str) -> int:
+    content = OfferContent(
+        kind,
+        title,
+        "Hvad tilbuddet er",
+        "Pårørende",
+        "Frivilligcentret",
+        "Tirsdage kl. 19",
+        "Ring og tilmeld dig",
+        valid_from=LAST_MONTH - timedelta(days=40),
+    )
+    return services.offers.create(admin, content).offer_id
+
+
+@pytest.fixture
+def services(db_url: str) -> Iterator[Services]:
+    built, _ = open_services(db_url, clock=FixedClock(NOW), hasher=FAST_HASHER)
+    yield built
+    built.db.dispose()
+
+
+@pytest.fixture
+def known(services: Services) -> Services:
+    """Referrals, relief and mentor matches whose figures are worked out by hand below."""
+    admin = make_user(services, "admin", "Anne Admin", Role.ADMIN)
+    advisor = make_user(services, "advisor", "Ada Advisor", Role.ADVISOR)
+    group = offer(services, admin, OfferKind.GROUP, "Samtalegruppe")
+    course = offer(services, admin, OfferKind.COURSE, "Pårørendeskole")
+    families = [
+        register_family(services, advisor, f"Pårørende {n} Jensen", f"Borger {n} Jensen", cpr=None)
+        for n in range(6)
+    ]
+    # Referrals: three relatives last month; four this month, one of them to two offers
+    # (five referrals), one of them referred last month too (six relatives in all).
+    for family in families[3:]:
+        services.offers.refer(advisor, family.id, (group,), LAST_MONTH + timedelta(days=3))
+    for family in families[:4]:
+        services.offers.refer(advisor, family.id, (group,))
+    services.offers.refer(advisor, families[0].id, (course,))
+    # Relief: granted at once (three), requested then started without a grant (one),
+    # requested and still waiting (none), granted then started (counted once).
+    for family in families[:3]:
+        make_arrangement(services, advisor, family.relations[0].id, TODAY)
+    waiting = make_arrangement(
+        services, advisor, families[3].relations[0].id, TODAY, status=ReliefStatus.REQUESTED
+    )
+    services.relief.change_status(advisor, waiting.id, waiting.version, ReliefStatus.ACTIVE)
+    make_arrangement(
+        services, advisor, families[4].relations[0].id, TODAY, status=ReliefStatus.REQUESTED
+    )
+    granted = make_arrangement(services, advisor, families[5].relations[0].id, TODAY)
+    services.relief.change_status(advisor, granted.id, granted.version, ReliefStatus.ACTIVE)
+    # Mentoring: four matches started; three of them ended (two helped, one partly); one
+    # proposal declined before it started (not counted as started nor as ended).
+    matches = [active(services, advisor, f"M{n}", TODAY) for n in range(4)]
+    outcomes = (MatchOutcome.HELPED, MatchOutcome.HELPED, MatchOutcome.PARTLY)
+    for match, outcome in zip(matches, outcomes, strict=False):
+        services.mentors.end(
+            advisor, match.id, match.version, EndInput(EndReason.COMPLETED, outcome)
+        )
+    declined = proposed(services, advisor, "D")
+    services.mentors.end(
+        advisor, declined.id, declined.version, EndInput(EndReason.DECLINED, MatchOutcome.UNKNOWN)
+    )
+    return services
+
+
+def report_of(services: Services, min_cell: int) -> StatsReport:
+    manager = make_user(services, f"leder{min_cell}", "Lene Leder", Role.MANAGER)
+    request = StatsRequest(LAST_MONTH, MONTH_END, Granularity.MONTH, min_cell, "en")
+    return services.statistics.report(manager, request)
+
+
+def figures(report: StatsReport) -> dict[str, tuple[list[float | None], float | None]]:
+    return {
+        h.code: ([c.value for c in h.per_period], h.total.value)
+        for h in report.headlines
+        if h.code in MORE_HEADLINES
+    }
+
+
+def test_the_figures_on_known_data(known: Services) -> None:
+    report = report_of(known, 3)
+    assert [h.code for h in report.headlines][-len(MORE_HEADLINES) :] == list(MORE_HEADLINES)
+    assert figures(report) == {
+        "referred_relatives": ([3.0, 4.0], 6.0),
+        "referrals": ([3.0, 5.0], 8.0),
+        "relief_granted": ([0.0, 5.0], 5.0),
+        "mentor_started": ([0.0, 4.0], 4.0),
+        "mentor_ended": ([0.0, 3.0], 3.0),
+        "mentor_helped": ([0.0, None], None),  # two relatives: hidden, and so is the total
+    }
+    labels = {h.code: h.label for h in report.headlines}
+    assert labels["mentor_helped"] == "Ended mentor matches that helped"
+
+
+def test_small_counts_are_hidden_and_cannot_be_worked_out(known: Services) -> None:
+    shown = figures(report_of(known, 5))
+    # Three and four relatives are hidden; the six of the whole report are not.
+    assert shown["referred_relatives"] == ([None, None], 6.0)
+    assert shown["referrals"] == ([None, None], 8.0)
+    assert shown["relief_granted"] == ([0.0, 5.0], 5.0)  # five relatives: shown
+    for code in ("mentor_started", "mentor_ended", "mentor_helped"):
+        assert shown[code] == ([0.0, None], None), code
+
+
+def test_the_figures_in_danish(known: Services) -> None:
+    manager = make_user(known, "leder", "Lene Leder", Role.MANAGER)
+    request = StatsRequest(LAST_MONTH, MONTH_END, Granularity.MONTH, 3, "da")
+    labels = {h.code: h.label for h in known.statistics.report(manager, request).headlines}
+    assert labels["referred_relatives"] == "Pårørende henvist til et tilbud"
+    assert labels["relief_granted"] == "Aflastningsordninger bevilget"
+
+
+def test_a_report_before_any_of_it_counts_nothing(known: Services) -> None:
+    manager = make_user(known, "leder", "Lene Leder", Role.MANAGER)
+    early = LAST_MONTH - timedelta(days=200)
+    request = StatsRequest(early, early + timedelta(days=27), Granularity.MONTH, 3, "en")
+    for _code, (cells, total) in figures(known.statistics.report(manager, request)).items():
+        assert set(cells) == {0.0} and total == 0.0
+
+
+def test_every_export_carries_the_figures(known: Services) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from advisor_app.reports.stats_csv import TOTAL_PERIOD
+    from advisor_app.reports.stats_export import render
+
+    report = report_of(known, 3)
+    ours = [h for h in report.headlines if h.code in MORE_HEADLINES]
+    written_csv = render(report, "csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(written_csv), delimiter=";"))
+    for headline in ours:
+        written = {r[4]: r[5] for r in rows if r[0] == "headline" and r[3] == headline.code}
+        keys = [p.key for p in report.periods] + [TOTAL_PERIOD]
+        cells = (*headline.per_period, headline.total)
+        assert written == {k: report.shown(c) for k, c in zip(keys, cells, strict=True)}
+    front = load_workbook(io.BytesIO(render(report, "xlsx")), read_only=True).worksheets[0]
+    lines = {
+        str(row[0]): [v for v in row[1:] if v is not None]
+        for row in front.iter_rows(values_only=True)
+        if row and row[0] is not None
+    }
+    for headline in ours:
+        expected = [
+            f"<{report.request.min_cell}" if c.suppressed else c.value
+            for c in (*headline.per_period, headline.total)
+        ]
+        assert lines[headline.label][: len(expected)] == expected, headline.code
+    text = " ".join(
+        (page.extract_text() or "") for page in PdfReader(io.BytesIO(render(report, "pdf"))).pages
+    )
+    flat = " ".join(text.split())
+    for headline in ours:
+        assert headline.label in flat, headline.code
+    assert "Relief arrangements granted 0 5 5" in flat
