@@ -123,7 +123,8 @@ class Headline:
     """A figure of the front sheet, for each period and the whole report."""
 
     code: str  # sessions, hours, persons, new_relatives, anonymous, group, follow_ups_on_time,
-    # follow_ups_due, check_ins, who5_improved, who5_worsened, who5_pairs
+    # follow_ups_due, check_ins, who5_improved, who5_worsened, who5_pairs, referred_relatives,
+    # referrals, relief_granted, mentor_started, mentor_ended, mentor_helped
     label: str  # already in the report's language
     per_period: tuple[Cell, ...]
     total: Cell
