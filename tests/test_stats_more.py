@@ -19,7 +19,14 @@ from advisor_app.domain.enums import OfferKind, Role
 from advisor_app.domain.mentoring import EndReason, MatchOutcome
 from advisor_app.domain.offers import OfferContent
 from advisor_app.domain.relief import ReliefStatus
-from advisor_app.domain.statistics import Granularity, StatsReport, StatsRequest
+from advisor_app.domain.statistics import (
+    Breakdown,
+    Granularity,
+    Measure,
+    StatsReport,
+    StatsRequest,
+    measures_of,
+)
 from advisor_app.services.facade import Services, open_services
 from advisor_app.services.mentor_dto import EndInput
 from advisor_app.services.statistics_more import MORE_HEADLINES
@@ -192,3 +199,67 @@ def test_every_export_carries_the_figures(known: Services) -> None:
     for headline in ours:
         assert headline.label in flat, headline.code
     assert "Relief arrangements granted 0 5 5" in flat
+
+
+def test_referrals_and_relief_by_kind(known: Services) -> None:
+    report = report_of(known, 3)
+
+    def read(which: Breakdown) -> dict[str, tuple[list[float | None], float | None]]:
+        events, persons = (report.table(which, m) for m in measures_of(which))
+        assert events.rows == persons.rows
+        return {
+            f"{key}/{measure}": ([c.value for c in cells], total.value)
+            for table, measure in ((events, "events"), (persons, "persons"))
+            for key, cells, total in zip(table.rows, table.cells, table.row_totals, strict=True)
+        } | {
+            f"all/{measure}": ([c.value for c in table.column_totals], table.total.value)
+            for table, measure in ((events, "events"), (persons, "persons"))
+        }
+
+    # Groups: three relatives last month, four this month (six in all); the course: one
+    # relative this month, hidden, and with it the groups' month and the groups' total
+    # (the column's and the report's totals would give it away).
+    assert read(Breakdown.OFFER_KIND) == {
+        "course/events": ([0.0, None], None),
+        "course/persons": ([0.0, None], None),
+        "group/events": ([3.0, None], None),
+        "group/persons": ([3.0, None], None),
+        "all/events": ([3.0, 5.0], 8.0),
+        "all/persons": ([3.0, 4.0], 6.0),
+    }
+    assert report.table(Breakdown.OFFER_KIND, Measure.REFERRALS).row_labels == (
+        "Course for relatives",
+        "Peer or self-help group",
+    )
+    # Relief: five day-centre arrangements granted this month, one not (still requested).
+    assert read(Breakdown.RELIEF_KIND) == {
+        "day_centre/events": ([0.0, 5.0], 5.0),
+        "day_centre/persons": ([0.0, 5.0], 5.0),
+        "all/events": ([0.0, 5.0], 5.0),
+        "all/persons": ([0.0, 5.0], 5.0),
+    }
+
+
+def test_the_breakdowns_by_kind_in_every_export(known: Services) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from advisor_app.reports.stats_export import render
+
+    report = report_of(known, 3)
+    written = render(report, "csv").decode("utf-8-sig")
+    assert "row_total;offer_kind;Peer or self-help group;referrals;total;<3" in written
+    assert f"cell;offer_kind;Peer or self-help group;referred;{report.periods[0].key};3" in written
+    assert "total;relief_kind;;relieved;total;5" in written
+    book = load_workbook(io.BytesIO(render(report, "xlsx")), read_only=True)
+    assert {"Offer kind", "Relief kind"} <= set(book.sheetnames)
+    rows = [r for r in book["Relief kind"].iter_rows(values_only=True) if r and r[0]]
+    assert ("Day centre (aflastning)", 0, 5, 5) in [tuple(r[:4]) for r in rows]
+    text = " ".join(
+        (page.extract_text() or "") for page in PdfReader(io.BytesIO(render(report, "pdf"))).pages
+    )
+    flat = " ".join(text.split())
+    assert "Referrals by offer kind" in flat and "Relief granted by kind" in flat
+    assert "Day centre (aflastning) 0 5 5" in flat

@@ -61,6 +61,8 @@ from advisor_app.domain.enums import ActionStatus, AuditAction, Condition, Relat
 from advisor_app.domain.labels import LABELS
 from advisor_app.domain.permissions import Permission
 from advisor_app.domain.statistics import (
+    SESSION_BREAKDOWNS,
+    SESSION_MEASURES,
     Breakdown,
     Cell,
     Granularity,
@@ -85,7 +87,7 @@ from advisor_app.persistence.stats_views import (
     stats_session_topic,
 )
 from advisor_app.services.door import Gated, Work, door
-from advisor_app.services.statistics_more import MoreQueries, more_headlines
+from advisor_app.services.statistics_more import MoreQueries, kind_tables, more_headlines
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 ENTITY = "statistics"
@@ -106,7 +108,7 @@ WINDOW: TableClause = table(
 WINDOW_GOAL: TableClause = table(
     "stats_window_goal", column("session_id", Integer), column("goal", String)
 )
-MEASURES = (Measure.SESSIONS, Measure.HOURS, Measure.PERSONS, Measure.ANONYMOUS, Measure.GROUP)
+MEASURES = SESSION_MEASURES
 
 
 # ---- periods ----------------------------------------------------------------------------------
@@ -615,14 +617,22 @@ class StatisticsService(Gated):
         builder = ReportBuilder(checked, periods)
         tables: list[Table] = []
         overall: Aggregates | None = None
-        for which in Breakdown:
+        for which in SESSION_BREAKDOWNS:
             data = queries.breakdown(which)
             if which is Breakdown.FORM:
                 overall = data
             labels = self._labels(work.session, which, data.rows, checked.language)
             tables.extend(builder.tables(which, data, labels))
         assert overall is not None
-        headlines = self._headlines(queries, builder, overall)
+        more = MoreQueries(
+            work.session,
+            periods,
+            lambda day: _day_bucket(day, periods),
+            lambda moment: _instant_bucket(moment, periods),
+            (queries.start, queries.end),
+        )
+        tables.extend(kind_tables(more, checked, periods))
+        headlines = self._headlines(queries, builder, overall, more)
         queries.close()
         work.log(
             AuditAction.READ,
@@ -644,7 +654,11 @@ class StatisticsService(Gated):
         )
 
     def _headlines(
-        self, queries: StatisticsQueries, builder: ReportBuilder, overall: Aggregates
+        self,
+        queries: StatisticsQueries,
+        builder: ReportBuilder,
+        overall: Aggregates,
+        more: MoreQueries,
     ) -> list[Headline]:
         n = len(builder.periods)
         empty = Figures()
@@ -660,13 +674,6 @@ class StatisticsService(Gated):
         who5, (pairs_total, up_total, down_total) = queries.who5_changes()
         h = builder.headline
         total = overall.total
-        more = MoreQueries(
-            queries.session,
-            queries.periods,
-            lambda day: _day_bucket(day, queries.periods),
-            lambda moment: _instant_bucket(moment, queries.periods),
-            (queries.start, queries.end),
-        )
         return [
             h(
                 "sessions",

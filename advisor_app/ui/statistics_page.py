@@ -42,6 +42,7 @@ from advisor_app.domain.statistics import (
     StatsReport,
     StatsRequest,
     Table,
+    measures_of,
 )
 from advisor_app.i18n import _, current_language
 from advisor_app.reports.stats_export import render
@@ -216,8 +217,7 @@ class StatisticsPage(SerialCalls):
         for which in Breakdown:
             self.breakdown_combo.addItem(_(BREAKDOWN_LABELS[which]), which.value)
         self.measure_combo = QComboBox()
-        for measure in Measure:
-            self.measure_combo.addItem(_(MEASURE_LABELS[measure]), measure.value)
+        self._fill_measures(Breakdown(self.breakdown_combo.currentData()))
         self.model = StatsTableModel(self)
         self.view = QTableView()
         self.view.setObjectName("statistics_table")
@@ -266,7 +266,7 @@ class StatisticsPage(SerialCalls):
         layout.addLayout(exports)
 
         self.show_button.clicked.connect(self.load)
-        self.breakdown_combo.currentIndexChanged.connect(self._show_table)
+        self.breakdown_combo.currentIndexChanged.connect(self._on_breakdown_changed)
         self.measure_combo.currentIndexChanged.connect(self._show_table)
         self._update_buttons()
 
@@ -322,6 +322,22 @@ class StatisticsPage(SerialCalls):
         self._show_table()
         self._update_buttons()
         self.report_loaded.emit(report)
+
+    def _fill_measures(self, which: Breakdown) -> None:
+        """The figures a breakdown counts (sessions and hours, or referrals and relatives),
+        keeping the one chosen where the new breakdown has it."""
+        chosen = self.measure_combo.currentData()
+        self.measure_combo.blockSignals(True)
+        self.measure_combo.clear()
+        for measure in measures_of(which):
+            self.measure_combo.addItem(_(MEASURE_LABELS[measure]), measure.value)
+        index = self.measure_combo.findData(chosen)
+        self.measure_combo.setCurrentIndex(max(index, 0))
+        self.measure_combo.blockSignals(False)
+
+    def _on_breakdown_changed(self) -> None:
+        self._fill_measures(Breakdown(self.breakdown_combo.currentData()))
+        self._show_table()
 
     def _show_table(self) -> None:
         report = self.report

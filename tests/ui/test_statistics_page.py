@@ -72,6 +72,17 @@ def test_a_manager_sees_the_figures_of_a_period(qtbot, services, runner, people,
         assert "Total" in labels or "I alt" in labels
         assert labels & {"Telefon", "Personligt møde", "Hjemmebesøg"}  # the forms, in Danish
         assert page.export_buttons["csv"].isEnabled()
+        # A breakdown by kind offers its own figures: referrals and the relatives referred.
+        page.breakdown_combo.setCurrentIndex(page.breakdown_combo.findData("offer_kind"))
+        measures = [page.measure_combo.itemData(i) for i in range(page.measure_combo.count())]
+        assert measures == ["referrals", "referred"]
+        qtmodeltester.check(page.model)
+        kinds = {page.model.index(r, 0).data() for r in range(page.model.rowCount())}
+        assert kinds & {"Aflastning", "Pårørendeskole og kurser", "Rådgivning"}
+        page.measure_combo.setCurrentIndex(1)
+        page.breakdown_combo.setCurrentIndex(page.breakdown_combo.findData("topic"))
+        assert page.measure_combo.currentData() == "sessions"
+        assert page.measure_combo.count() == 5
     finally:
         session.idle_lock.stop()
 
