@@ -231,22 +231,22 @@ class _Book:
         charted = tables_of(report, breakdown)
         if not charted or not charted[0].rows:
             return
-        sessions = charted[0]
+        first = charted[0]
         data_col = len(report.periods) + 3
         top = FIRST_BLOCK_ROW
-        measure = captions.measure(sessions.measure)
+        measure = captions.measure(first.measure)
         sheet.write_string(top - 1, data_col, captions.text(CHART_DATA), self.f_note)
         sheet.write_string(top, data_col, measure, self.f_header_label)
         sheet.write_string(top, data_col + 1, captions.total, self.f_header)
         for i, (label, cell) in enumerate(
-            zip(sessions.row_labels, sessions.row_totals, strict=True), start=1
+            zip(first.row_labels, first.row_totals, strict=True), start=1
         ):
             sheet.write_string(top + i, data_col, label, self.f_label)
             self.write_chart_value(sheet, top + i, data_col + 1, cell)
-        sheet.set_column(data_col, data_col, self.label_width(list(sessions.row_labels)))
+        sheet.set_column(data_col, data_col, self.label_width(list(first.row_labels)))
         sheet.set_column(data_col + 1, data_col + 1, NUMBER_WIDTH_MIN + 2)
 
-        count = len(sessions.rows)
+        count = len(first.rows)
         chart = self.new_chart({"type": "bar"})
         chart.add_series(
             {
