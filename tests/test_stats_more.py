@@ -263,3 +263,29 @@ def test_the_breakdowns_by_kind_in_every_export(known: Services) -> None:
     flat = " ".join(text.split())
     assert "Referrals by offer kind" in flat and "Relief granted by kind" in flat
     assert "Day centre (aflastning) 0 5 5" in flat
+
+
+def test_migration_0009_creates_the_views_and_takes_them_away(empty_db_url: str) -> None:
+    """Down to 0008 and up again: 0009's views come and go, 0004's stay."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from advisor_app.persistence import migrations
+    from advisor_app.persistence.database import Database
+    from advisor_app.persistence.stats_views import MORE_VIEWS, VIEWS
+
+    db = Database(empty_db_url)
+    try:
+        db.upgrade()
+
+        def views() -> set[str]:
+            with db.engine.connect() as connection:
+                return set(inspect(connection).get_view_names())
+
+        assert set(MORE_VIEWS) | set(VIEWS) <= views()
+        command.downgrade(migrations.alembic_config(db), "0008")
+        assert not set(MORE_VIEWS) & views() and set(VIEWS) <= views()
+        command.upgrade(migrations.alembic_config(db), "head")
+        assert set(MORE_VIEWS) <= views()
+    finally:
+        db.dispose()
