@@ -16,6 +16,7 @@ from advisor_app.domain.statistics import (
     StatsReport,
     StatsRequest,
     Table,
+    measures_of,
 )
 
 MIN_CELL = 5
@@ -146,7 +147,7 @@ def make_report(language: str = "da", municipality: str = "Ærø Kommune") -> St
     request = StatsRequest(
         start=date(2026, 1, 1), end=date(2026, 3, 31), min_cell=MIN_CELL, language=language
     )
-    tables = tuple(make_table(b, m) for b in CATEGORIES for m in Measure)
+    tables = tuple(make_table(b, m) for b in CATEGORIES for m in measures_of(b))
     return StatsReport(
         request=request,
         periods=PERIODS,

@@ -214,3 +214,37 @@ def test_a_login_writes_access_events_in_its_own_name_only(
         )
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="name the login"):
             manager.execute(forge, (last_id + 1, logins[Role.AUDITOR], last_hash, "x" * 64))
+
+
+def test_a_manager_s_login_reads_the_new_statistics_views_and_nothing_else_new(
+    team: tuple[str, dict[Role, str]],
+) -> None:
+    """Migration 0009's views (referrals, relief, mentor matches) are the manager's; the
+    tables they are made from are not, and the manager reads no other table or view than
+    before."""
+    from advisor_app.persistence.stats_views import ALL_VIEWS, MORE_VIEWS, VIEWS
+
+    url, logins = team
+    with connect_as(url, logins[Role.MANAGER]) as manager:
+        for view in MORE_VIEWS:
+            manager.execute(f"SELECT * FROM {view}")
+        for table in (
+            "offer_referral",
+            "relief_arrangement",
+            "relief_status_change",
+            "mentor_match",
+            "mentor",
+        ):
+            assert refused(manager, f"SELECT * FROM {table}"), table
+        readable = {
+            name
+            for (name,) in manager.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v')"
+                " AND has_table_privilege(c.oid, 'SELECT')"
+            )
+        }
+    everyone = {"alembic_version", "topic", "instrument_text", "municipal_setting"}
+    catalogue = {"offer", "offer_version"}
+    assert readable == set(ALL_VIEWS) | everyone | catalogue
+    assert set(VIEWS) < readable and not set(MORE_VIEWS) & set(VIEWS)

@@ -19,12 +19,14 @@ from advisor_app.devtools.demo import DemoDataGenerator
 from advisor_app.domain.enums import ActionStatus, Role, SessionForm
 from advisor_app.domain.errors import AccessDeniedError, ValidationError
 from advisor_app.domain.statistics import (
+    SESSION_BREAKDOWNS,
     Breakdown,
     Cell,
     Granularity,
     Measure,
     StatsReport,
     StatsRequest,
+    measures_of,
 )
 from advisor_app.persistence.models import (
     Action,
@@ -199,7 +201,7 @@ def raw(dataset: Services) -> Raw:
     return read_raw(dataset)
 
 
-@pytest.mark.parametrize("which", list(Breakdown))
+@pytest.mark.parametrize("which", SESSION_BREAKDOWNS)
 def test_every_shown_cell_matches_the_raw_rows(
     report: StatsReport, raw: Raw, which: Breakdown
 ) -> None:
@@ -317,7 +319,7 @@ def test_headlines_match_the_raw_rows(report: StatsReport, raw: Raw) -> None:
 def test_no_suppressed_cell_can_be_recovered_from_a_total(
     report: StatsReport, which: Breakdown
 ) -> None:
-    table = report.table(which, Measure.SESSIONS)
+    table = report.table(which, measures_of(which)[0])  # sessions, referrals, arrangements
     lines = [(row, table.row_totals[r]) for r, row in enumerate(table.cells)]
     lines += [
         (tuple(row[i] for row in table.cells), table.column_totals[i])
@@ -553,3 +555,94 @@ def test_stats_export_writes_the_file_and_logs_it(
         assert digest[:16] in event.detail
     finally:
         services.db.dispose()
+
+
+def test_referral_relief_and_mentor_headlines_match_the_raw_rows(
+    dataset: Services, report: StatsReport
+) -> None:
+    """The demo data's referrals, relief and matches, counted in Python from the tables."""
+    from advisor_app.persistence.models import MentorMatch, OfferReferral, OfferVersion
+    from advisor_app.persistence.relief_models import ReliefArrangement, ReliefStatusChange
+
+    events: dict[str, list[tuple[str, int]]] = defaultdict(list)  # code -> (month, relative)
+    kinds: dict[str, list[tuple[str, str, int]]] = defaultdict(list)  # (kind, month, relative)
+    with dataset.db.begin() as s:
+        cases = {c.id: c.relative_id for c in s.scalars(select(Case))}
+        kind_of = {v.id: v.kind.value for v in s.scalars(select(OfferVersion))}
+        for r in s.scalars(select(OfferReferral)):
+            if REQUEST.start <= r.referred_on <= REQUEST.end:
+                month = r.referred_on.strftime("%Y-%m")
+                events["referrals"].append((month, cases[r.case_id]))
+                kinds["offer_kind"].append((kind_of[r.offer_version_id], month, cases[r.case_id]))
+        relation_of = {a.id: a.relation_id for a in s.scalars(select(ReliefArrangement))}
+        relief_kind = {a.id: a.kind.value for a in s.scalars(select(ReliefArrangement))}
+        relative_of = {c.id: c.relative_id for c in s.scalars(select(CareRelation))}
+        granted: dict[int, date] = {}
+        for change in s.scalars(select(ReliefStatusChange)):
+            if change.status.value in ("granted", "active"):
+                first = granted.get(change.arrangement_id, change.changed_on)
+                granted[change.arrangement_id] = min(first, change.changed_on)
+        for arrangement, day in granted.items():
+            if REQUEST.start <= day <= REQUEST.end:
+                relative = relative_of[relation_of[arrangement]]
+                events["relief_granted"].append((day.strftime("%Y-%m"), relative))
+                kinds["relief_kind"].append(
+                    (relief_kind[arrangement], day.strftime("%Y-%m"), relative)
+                )
+        for m in s.scalars(select(MentorMatch)):
+            if m.first_meeting_on and REQUEST.start <= m.first_meeting_on <= REQUEST.end:
+                events["mentor_started"].append((m.first_meeting_on.strftime("%Y-%m"), m.mentee_id))
+            if m.ended_at and m.first_meeting_on and in_report(m.ended_at):
+                events["mentor_ended"].append((month_of(m.ended_at), m.mentee_id))
+                if m.outcome is not None and m.outcome.value == "helped":
+                    events["mentor_helped"].append((month_of(m.ended_at), m.mentee_id))
+    events["referred_relatives"] = events["referrals"]
+    assert len(events["referrals"]) > 50 and len(events["relief_granted"]) > 20
+    figures = {h.code: h for h in report.headlines}
+    for code in ("referred_relatives", "referrals", "relief_granted", "mentor_started"):
+        persons_only = code == "referred_relatives"
+        headline = figures[code]
+        for i, period in enumerate(report.periods):
+            rows = [e for e in events[code] if e[0] == period.key]
+            persons = len({relative for _m, relative in rows})
+            expected = persons if persons_only else len(rows)
+            cell = headline.per_period[i]
+            assert cell.suppressed == (cell.value is None), code
+            if 0 < persons < REQUEST.min_cell:
+                assert cell.suppressed, (code, period.key)
+            if not cell.suppressed:
+                assert cell.value == expected, (code, period.key)
+        persons_total = len({relative for _m, relative in events[code]})
+        total = persons_total if persons_only else len(events[code])
+        if not headline.total.suppressed:
+            assert headline.total.value == total, code
+        if persons_total >= REQUEST.min_cell:
+            assert not headline.total.suppressed, code
+    for code in ("mentor_ended", "mentor_helped"):
+        count = len(events[code])
+        assert figures[code].total.value in (count, None), code
+    # The breakdowns by kind: events and relatives per kind and month, hidden by relatives.
+    for which in (Breakdown.OFFER_KIND, Breakdown.RELIEF_KIND):
+        events_table, persons_table = (report.table(which, m) for m in measures_of(which))
+        rows = kinds[which.value]
+        assert set(events_table.rows) == {k for k, _m, _r in rows}, which
+        shown = 0
+        for r, kind in enumerate(events_table.rows):
+            for i, period in enumerate(report.periods):
+                here = [x for x in rows if x[0] == kind and x[1] == period.key]
+                persons = len({x[2] for x in here})
+                cell, people = events_table.cells[r][i], persons_table.cells[r][i]
+                assert cell.suppressed == people.suppressed
+                if 0 < persons < REQUEST.min_cell:
+                    assert cell.suppressed, (which, kind, period.key)
+                if not cell.suppressed:
+                    shown += 1
+                    assert (cell.value, people.value) == (len(here), persons), (which, kind)
+            total = [x for x in rows if x[0] == kind]
+            if not events_table.row_totals[r].suppressed:
+                assert events_table.row_totals[r].value == len(total)
+                assert persons_table.row_totals[r].value == len({x[2] for x in total})
+        assert shown > 0, which
+        if not events_table.total.suppressed:
+            assert events_table.total.value == len(rows)
+            assert persons_table.total.value == len({x[2] for x in rows})

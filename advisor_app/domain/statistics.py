@@ -30,6 +30,11 @@ class Measure(StrEnum):
     PERSONS = "persons"  # distinct relatives; an anonymous session counts as one person
     ANONYMOUS = "anonymous"
     GROUP = "group"
+    # The tables of referrals and relief by kind (not sessions): events and their persons.
+    REFERRALS = "referrals"
+    REFERRED = "referred"  # distinct relatives referred
+    ARRANGEMENTS = "arrangements"  # relief arrangements granted
+    RELIEVED = "relieved"  # distinct relatives granted relief
 
 
 MEASURE_LABELS: dict[Measure, str] = {
@@ -38,6 +43,10 @@ MEASURE_LABELS: dict[Measure, str] = {
     Measure.PERSONS: N_("Relatives helped"),
     Measure.ANONYMOUS: N_("Anonymous sessions"),
     Measure.GROUP: N_("Group sessions"),
+    Measure.REFERRALS: N_("Referrals to offers"),
+    Measure.REFERRED: N_("Relatives referred to an offer"),
+    Measure.ARRANGEMENTS: N_("Relief arrangements granted"),
+    Measure.RELIEVED: N_("Relatives granted relief"),
 }
 
 
@@ -49,6 +58,8 @@ class Breakdown(StrEnum):
     RELATION = "relation"
     AGE_GROUP = "age_group"  # child (under 18) or adult relative
     GOAL = "goal"  # the municipality's strategy goals, through the session's topics
+    OFFER_KIND = "offer_kind"  # referrals to offers, by the offer's kind
+    RELIEF_KIND = "relief_kind"  # relief arrangements granted, by kind
 
 
 BREAKDOWN_LABELS: dict[Breakdown, str] = {
@@ -59,7 +70,30 @@ BREAKDOWN_LABELS: dict[Breakdown, str] = {
     Breakdown.RELATION: N_("By relation"),
     Breakdown.AGE_GROUP: N_("Child or adult relative"),
     Breakdown.GOAL: N_("By strategy goal"),
+    Breakdown.OFFER_KIND: N_("Referrals by offer kind"),
+    Breakdown.RELIEF_KIND: N_("Relief granted by kind"),
 }
+
+SESSION_MEASURES = (
+    Measure.SESSIONS,
+    Measure.HOURS,
+    Measure.PERSONS,
+    Measure.ANONYMOUS,
+    Measure.GROUP,
+)
+#: The breakdowns of sessions; the others count referrals or relief, each with its measures.
+SESSION_BREAKDOWNS = tuple(
+    b for b in Breakdown if b not in (Breakdown.OFFER_KIND, Breakdown.RELIEF_KIND)
+)
+KIND_MEASURES: dict[Breakdown, tuple[Measure, Measure]] = {
+    Breakdown.OFFER_KIND: (Measure.REFERRALS, Measure.REFERRED),
+    Breakdown.RELIEF_KIND: (Measure.ARRANGEMENTS, Measure.RELIEVED),
+}
+
+
+def measures_of(breakdown: Breakdown) -> tuple[Measure, ...]:
+    """The measures a breakdown's tables count, in order."""
+    return KIND_MEASURES.get(breakdown, SESSION_MEASURES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +157,8 @@ class Headline:
     """A figure of the front sheet, for each period and the whole report."""
 
     code: str  # sessions, hours, persons, new_relatives, anonymous, group, follow_ups_on_time,
-    # follow_ups_due, check_ins, who5_improved, who5_worsened, who5_pairs
+    # follow_ups_due, check_ins, who5_improved, who5_worsened, who5_pairs, referred_relatives,
+    # referrals, relief_granted, mentor_started, mentor_ended, mentor_helped
     label: str  # already in the report's language
     per_period: tuple[Cell, ...]
     total: Cell

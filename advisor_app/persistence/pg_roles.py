@@ -9,8 +9,8 @@ courtesy; these grants are the security.
   owner may UPDATE or DELETE the access log;
 - advisor: the case tables (every table not named below: a new table is case content
   until it is said otherwise), instrument texts;
-- manager: the statistics views (persistence/stats_views.py), which hold no name, note,
-  CPR number or free text;
+- manager: the statistics views (persistence/stats_views.py, ``ALL_VIEWS``), which
+  hold no name, note, CPR number or free text;
 - admin: users, reference data and the municipal settings (which every login reads), no
   case content; the access log read only, to verify
   its chain (``audit verify``); it puts logins in the program's groups only through
@@ -28,7 +28,7 @@ from sqlalchemy import Connection, text
 
 from advisor_app.domain.enums import Role
 from advisor_app.persistence.models import Base
-from advisor_app.persistence.stats_views import VIEWS
+from advisor_app.persistence.stats_views import ALL_VIEWS
 
 GROUP_PREFIX = "advisor_app_"
 NOT_CASE_CONTENT = frozenset(
@@ -121,7 +121,7 @@ def statements(database: str) -> Iterable[str]:
     yield f"GRANT INSERT, UPDATE ON municipal_setting TO {admin}"
     # Reading the whole log is the auditor's; the admin may read it to verify the chain.
     yield f"GRANT SELECT ON audit_event TO {group_role(Role.AUDITOR)}, {admin}"
-    yield f"GRANT SELECT ON {', '.join(VIEWS)} TO {group_role(Role.MANAGER)}"
+    yield f"GRANT SELECT ON {', '.join(ALL_VIEWS)} TO {group_role(Role.MANAGER)}"
     # An admin puts users in the program's groups through this function alone, never with
     # CREATEROLE (which on PostgreSQL 15 could grant any group, its own login's included).
     yield SET_GROUP_FUNCTION

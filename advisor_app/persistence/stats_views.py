@@ -4,7 +4,10 @@ distinct persons) and a birth year (for child or adult).
 
 The statistics service reads only these views, on SQLite and PostgreSQL alike, so that on a
 team database a manager's login may be granted SELECT on them and on nothing that holds a
-person (persistence/pg_roles.py). They are created by migration 0004 from ``VIEWS``.
+person (persistence/pg_roles.py). Migration 0004 created ``VIEWS`` (frozen: a migration
+must create tomorrow what it created when it was written); migration 0009 created
+``MORE_VIEWS``, the referrals to offers, relief arrangements and mentor matches. The
+manager's grants cover ``ALL_VIEWS``.
 """
 
 from __future__ import annotations
@@ -42,6 +45,28 @@ VIEWS: dict[str, str] = {
         FROM check_in ci JOIN advice_case c ON c.id = ci.case_id""",
 }
 
+# Migration 0009: referrals, relief and mentoring. Codes and dates only: no offer title,
+# provider name, note, end note or outcome text (a referral's outcome is free text).
+MORE_VIEWS: dict[str, str] = {
+    "stats_referral": """
+        SELECT r.id AS referral_id, r.referred_on, r.status, v.kind, c.relative_id
+        FROM offer_referral r
+        JOIN offer_version v ON v.id = r.offer_version_id
+        JOIN advice_case c ON c.id = r.case_id""",
+    # One row per status change of an arrangement, with the day it took effect.
+    "stats_relief_change": """
+        SELECT a.id AS arrangement_id, a.kind, sc.status, sc.changed_on, cr.relative_id
+        FROM relief_status_change sc
+        JOIN relief_arrangement a ON a.id = sc.arrangement_id
+        JOIN care_relation cr ON cr.id = a.relation_id""",
+    # A match becomes active on its first meeting's day.
+    "stats_mentor_match": """
+        SELECT m.id AS match_id, m.status, m.proposed_at, m.first_meeting_on AS active_on,
+               m.ended_at, m.end_reason, m.outcome, m.mentee_id AS relative_id
+        FROM mentor_match m""",
+}
+ALL_VIEWS: dict[str, str] = {**VIEWS, **MORE_VIEWS}
+
 stats_session: TableClause = table(
     "stats_session",
     column("session_id", Integer),
@@ -77,4 +102,31 @@ stats_check_in = table(
     column("taken_at", UTCDateTime()),
     column("instrument_id", String),
     column("score", Integer),
+)
+stats_referral = table(
+    "stats_referral",
+    column("referral_id", Integer),
+    column("referred_on", Date),
+    column("status", String),
+    column("kind", String),
+    column("relative_id", Integer),
+)
+stats_relief_change = table(
+    "stats_relief_change",
+    column("arrangement_id", Integer),
+    column("kind", String),
+    column("status", String),
+    column("changed_on", Date),
+    column("relative_id", Integer),
+)
+stats_mentor_match = table(
+    "stats_mentor_match",
+    column("match_id", Integer),
+    column("status", String),
+    column("proposed_at", UTCDateTime()),
+    column("active_on", Date),
+    column("ended_at", UTCDateTime()),
+    column("end_reason", String),
+    column("outcome", String),
+    column("relative_id", Integer),
 )

@@ -53,6 +53,8 @@ SHEET_NAMES: dict[Breakdown, str] = {
     Breakdown.RELATION: N_("Relation"),
     Breakdown.AGE_GROUP: N_("Child or adult"),
     Breakdown.GOAL: N_("Strategy goal"),
+    Breakdown.OFFER_KIND: N_("Offer kind"),
+    Breakdown.RELIEF_KIND: N_("Relief kind"),
 }
 
 HEADLINE_SESSIONS = "sessions"

@@ -21,11 +21,15 @@ Format (also in the README, "Statistics export format"):
   ============  ==========================================  ============  ==========
 
 - ``breakdown`` is the breakdown's code (``advisor``, ``form``, ``topic``, ``condition``,
-  ``relation``, ``age_group``, ``goal``); empty for a headline.
+  ``relation``, ``age_group``, ``goal``, ``offer_kind``, ``relief_kind``); empty for a
+  headline.
 - ``category`` is the category as the report shows it, in the report's language.
 - ``measure`` is the measure's code (``sessions``, ``hours``, ``persons``, ``anonymous``,
-  ``group``) or, for a headline, the headline's code (``sessions``, ``hours``, ``persons``,
-  ``new_relatives``, ``follow_ups_on_time``, ...).
+  ``group``; by offer kind ``referrals`` and ``referred``, by relief kind ``arrangements``
+  and ``relieved``, the relatives) or, for a headline, the headline's code (``sessions``,
+  ``hours``, ``persons``, ``new_relatives``, ``follow_ups_on_time``, ...,
+  ``referred_relatives``, ``referrals``, ``relief_granted``, ``mentor_started``,
+  ``mentor_ended``, ``mentor_helped``).
 - ``period`` is the period's key as the report has it (``2026-03`` for a month), or ``total``.
 - ``value`` is the figure without thousands separators; hours have one decimal, written with
   a decimal comma in a Danish report and a decimal point in an English one (as Excel with

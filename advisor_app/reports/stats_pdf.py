@@ -61,8 +61,8 @@ from advisor_app.reports.stats_common import (
     Captions,
     breakdowns,
     find_headline,
-    find_table,
     shown_number,
+    tables_of,
     visible_value,
 )
 
@@ -70,6 +70,16 @@ FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 CREATOR = "advisor_app"
 PDF_LANGUAGES = {"da": "da-DK", "en": "en-GB"}
+PDF_MEASURES = frozenset(
+    {
+        Measure.SESSIONS,
+        Measure.PERSONS,
+        Measure.REFERRALS,
+        Measure.REFERRED,
+        Measure.ARRANGEMENTS,
+        Measure.RELIEVED,
+    }
+)
 
 # Layout, in millimetres.
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -254,14 +264,14 @@ class _Story:
     def breakdown_section(self, breakdown: Breakdown) -> list[Flowable]:
         report, captions = self.report, self.captions
         heading = self.para(captions.breakdown(breakdown), "Heading")
-        sessions = find_table(report, breakdown, Measure.SESSIONS)
-        chart = self.category_chart(sessions) if sessions is not None else None
+        # The sessions and their persons (hours and the rest are in the spreadsheet), or a
+        # breakdown by kind's events and persons; the chart draws the first.
+        tables = [t for t in tables_of(report, breakdown) if t.measure in PDF_MEASURES]
+        chart = self.category_chart(tables[0]) if tables else None
         out: list[Flowable] = [KeepTogether([heading, chart]) if chart else heading]
         out.append(Spacer(1, 4 * mm))
-        for measure in (Measure.SESSIONS, Measure.PERSONS):
-            table = find_table(report, breakdown, measure)
-            if table is None:
-                continue
+        for table in tables:
+            measure = table.measure
             rows = [
                 _Row(label, [*cells, total])
                 for label, cells, total in zip(
@@ -413,7 +423,8 @@ class _Story:
         return drawing
 
     def category_chart(self, table: StatsTable) -> Drawing | None:
-        """Sessions per category over the whole period, the first category on top."""
+        """A table's figure per category over the whole period (sessions, referrals or
+        arrangements), the first category on top."""
         if not table.rows:
             return None
         report = self.report

@@ -41,7 +41,6 @@ from advisor_app.reports.stats_common import (
     Captions,
     breakdowns,
     find_headline,
-    find_table,
     has_decimals,
     tables_of,
     visible_value,
@@ -228,24 +227,26 @@ class _Book:
         self.set_widths(sheet, labels)
         sheet.freeze_panes(0, 1)
 
-        sessions = find_table(report, breakdown, Measure.SESSIONS)
-        if sessions is None or not sessions.rows:
+        # The chart draws the breakdown's first measure: sessions, referrals or arrangements.
+        charted = tables_of(report, breakdown)
+        if not charted or not charted[0].rows:
             return
+        first = charted[0]
         data_col = len(report.periods) + 3
         top = FIRST_BLOCK_ROW
-        measure = captions.measure(Measure.SESSIONS)
+        measure = captions.measure(first.measure)
         sheet.write_string(top - 1, data_col, captions.text(CHART_DATA), self.f_note)
         sheet.write_string(top, data_col, measure, self.f_header_label)
         sheet.write_string(top, data_col + 1, captions.total, self.f_header)
         for i, (label, cell) in enumerate(
-            zip(sessions.row_labels, sessions.row_totals, strict=True), start=1
+            zip(first.row_labels, first.row_totals, strict=True), start=1
         ):
             sheet.write_string(top + i, data_col, label, self.f_label)
             self.write_chart_value(sheet, top + i, data_col + 1, cell)
-        sheet.set_column(data_col, data_col, self.label_width(list(sessions.row_labels)))
+        sheet.set_column(data_col, data_col, self.label_width(list(first.row_labels)))
         sheet.set_column(data_col + 1, data_col + 1, NUMBER_WIDTH_MIN + 2)
 
-        count = len(sessions.rows)
+        count = len(first.rows)
         chart = self.new_chart({"type": "bar"})
         chart.add_series(
             {

@@ -14,6 +14,8 @@ What counts:
 - new relatives: relatives whose first course (forløb) opened in the period;
 - follow-ups due in the period, and of those done on time (completed on or before the due
   date, by the UTC day of completion);
+- referrals to offers, relief arrangements granted and mentor matches started and ended
+  (services/statistics_more.py);
 - check-ins taken; and of the relatives with a WHO-5 in the period and an earlier one, those
   whose latest WHO-5 in the period is 10 points or more above (improved) or below (worsened)
   their first.
@@ -59,6 +61,8 @@ from advisor_app.domain.enums import ActionStatus, AuditAction, Condition, Relat
 from advisor_app.domain.labels import LABELS
 from advisor_app.domain.permissions import Permission
 from advisor_app.domain.statistics import (
+    SESSION_BREAKDOWNS,
+    SESSION_MEASURES,
     Breakdown,
     Cell,
     Granularity,
@@ -83,6 +87,7 @@ from advisor_app.persistence.stats_views import (
     stats_session_topic,
 )
 from advisor_app.services.door import Gated, Work, door
+from advisor_app.services.statistics_more import MoreQueries, kind_tables, more_headlines
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 ENTITY = "statistics"
@@ -103,7 +108,7 @@ WINDOW: TableClause = table(
 WINDOW_GOAL: TableClause = table(
     "stats_window_goal", column("session_id", Integer), column("goal", String)
 )
-MEASURES = (Measure.SESSIONS, Measure.HOURS, Measure.PERSONS, Measure.ANONYMOUS, Measure.GROUP)
+MEASURES = SESSION_MEASURES
 
 
 # ---- periods ----------------------------------------------------------------------------------
@@ -612,14 +617,22 @@ class StatisticsService(Gated):
         builder = ReportBuilder(checked, periods)
         tables: list[Table] = []
         overall: Aggregates | None = None
-        for which in Breakdown:
+        for which in SESSION_BREAKDOWNS:
             data = queries.breakdown(which)
             if which is Breakdown.FORM:
                 overall = data
             labels = self._labels(work.session, which, data.rows, checked.language)
             tables.extend(builder.tables(which, data, labels))
         assert overall is not None
-        headlines = self._headlines(queries, builder, overall)
+        more = MoreQueries(
+            work.session,
+            periods,
+            lambda day: _day_bucket(day, periods),
+            lambda moment: _instant_bucket(moment, periods),
+            (queries.start, queries.end),
+        )
+        tables.extend(kind_tables(more, checked, periods))
+        headlines = self._headlines(queries, builder, overall, more)
         queries.close()
         work.log(
             AuditAction.READ,
@@ -641,7 +654,11 @@ class StatisticsService(Gated):
         )
 
     def _headlines(
-        self, queries: StatisticsQueries, builder: ReportBuilder, overall: Aggregates
+        self,
+        queries: StatisticsQueries,
+        builder: ReportBuilder,
+        overall: Aggregates,
+        more: MoreQueries,
     ) -> list[Headline]:
         n = len(builder.periods)
         empty = Figures()
@@ -740,6 +757,7 @@ class StatisticsService(Gated):
                 {i: v[2] for i, v in who5.items()},
                 down_total,
             ),
+            *more_headlines(more, h),
         ]
 
     def _labels(

@@ -42,6 +42,7 @@ from advisor_app.domain.statistics import (
     StatsReport,
     StatsRequest,
     Table,
+    measures_of,
 )
 from advisor_app.i18n import _, current_language
 from advisor_app.reports.stats_export import render
@@ -51,6 +52,15 @@ from advisor_app.ui.serial_calls import SerialCalls
 from advisor_app.ui.task_runner import TaskRunner
 
 HEADLINE_CODES = ("sessions", "hours", "persons", "new_relatives", "check_ins", "who5_improved")
+# A second row: referrals, relief and mentoring (services/statistics_more.py).
+MORE_HEADLINE_CODES = (
+    "referred_relatives",
+    "referrals",
+    "relief_granted",
+    "mentor_started",
+    "mentor_ended",
+    "mentor_helped",
+)
 EXPORT_FORMATS = {
     "xlsx": N_("Spreadsheet (*.xlsx)"),
     "csv": N_("CSV file (*.csv)"),
@@ -182,16 +192,17 @@ class StatisticsPage(SerialCalls):
         self.headline_values: dict[str, QLabel] = {}
         headlines = QGroupBox(_("The period in figures"))
         grid = QGridLayout(headlines)
-        for i, code in enumerate(HEADLINE_CODES):
-            value = QLabel("–")
-            value.setObjectName(f"headline_{code}")
-            value.setStyleSheet("font-size: 18pt; font-weight: bold;")
-            caption = QLabel()
-            caption.setObjectName(f"headline_{code}_label")
-            caption.setWordWrap(True)
-            grid.addWidget(value, 0, i)
-            grid.addWidget(caption, 1, i)
-            self.headline_values[code] = value
+        for row, codes in enumerate((HEADLINE_CODES, MORE_HEADLINE_CODES)):
+            for i, code in enumerate(codes):
+                value = QLabel("–")
+                value.setObjectName(f"headline_{code}")
+                value.setStyleSheet("font-size: 18pt; font-weight: bold;")
+                caption = QLabel()
+                caption.setObjectName(f"headline_{code}_label")
+                caption.setWordWrap(True)
+                grid.addWidget(value, 2 * row, i)
+                grid.addWidget(caption, 2 * row + 1, i)
+                self.headline_values[code] = value
 
         # -- charts
         self.period_plot = pg.PlotWidget(background="w")
@@ -206,8 +217,7 @@ class StatisticsPage(SerialCalls):
         for which in Breakdown:
             self.breakdown_combo.addItem(_(BREAKDOWN_LABELS[which]), which.value)
         self.measure_combo = QComboBox()
-        for measure in Measure:
-            self.measure_combo.addItem(_(MEASURE_LABELS[measure]), measure.value)
+        self._fill_measures(Breakdown(self.breakdown_combo.currentData()))
         self.model = StatsTableModel(self)
         self.view = QTableView()
         self.view.setObjectName("statistics_table")
@@ -256,7 +266,7 @@ class StatisticsPage(SerialCalls):
         layout.addLayout(exports)
 
         self.show_button.clicked.connect(self.load)
-        self.breakdown_combo.currentIndexChanged.connect(self._show_table)
+        self.breakdown_combo.currentIndexChanged.connect(self._on_breakdown_changed)
         self.measure_combo.currentIndexChanged.connect(self._show_table)
         self._update_buttons()
 
@@ -312,6 +322,22 @@ class StatisticsPage(SerialCalls):
         self._show_table()
         self._update_buttons()
         self.report_loaded.emit(report)
+
+    def _fill_measures(self, which: Breakdown) -> None:
+        """The figures a breakdown counts (sessions and hours, or referrals and relatives),
+        keeping the one chosen where the new breakdown has it."""
+        chosen = self.measure_combo.currentData()
+        self.measure_combo.blockSignals(True)
+        self.measure_combo.clear()
+        for measure in measures_of(which):
+            self.measure_combo.addItem(_(MEASURE_LABELS[measure]), measure.value)
+        index = self.measure_combo.findData(chosen)
+        self.measure_combo.setCurrentIndex(max(index, 0))
+        self.measure_combo.blockSignals(False)
+
+    def _on_breakdown_changed(self) -> None:
+        self._fill_measures(Breakdown(self.breakdown_combo.currentData()))
+        self._show_table()
 
     def _show_table(self) -> None:
         report = self.report

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QLabel
 
 from advisor_app.devtools.demo import DemoDataGenerator
 from advisor_app.domain.enums import AuditAction, Role
@@ -57,6 +58,12 @@ def test_a_manager_sees_the_figures_of_a_period(qtbot, services, runner, people,
         sessions = next(h for h in report.headlines if h.code == "sessions")
         assert page.headline_values["sessions"].text() == report.shown(sessions.total)
         assert int(page.headline_values["sessions"].text()) > 100
+        for code in ("referred_relatives", "relief_granted", "mentor_helped"):
+            figure = next(h for h in report.headlines if h.code == code)
+            assert page.headline_values[code].text() == report.shown(figure.total), code
+            caption = page.findChild(QLabel, f"headline_{code}_label")
+            assert caption is not None and caption.text() == figure.label
+        assert int(page.headline_values["referred_relatives"].text()) > 5
         assert report.periods[0].label == "2026-01"
         assert page.model.columnCount() == len(report.periods) + 2
         qtmodeltester.check(page.model)
@@ -65,6 +72,17 @@ def test_a_manager_sees_the_figures_of_a_period(qtbot, services, runner, people,
         assert "Total" in labels or "I alt" in labels
         assert labels & {"Telefon", "Personligt møde", "Hjemmebesøg"}  # the forms, in Danish
         assert page.export_buttons["csv"].isEnabled()
+        # A breakdown by kind offers its own figures: referrals and the relatives referred.
+        page.breakdown_combo.setCurrentIndex(page.breakdown_combo.findData("offer_kind"))
+        measures = [page.measure_combo.itemData(i) for i in range(page.measure_combo.count())]
+        assert measures == ["referrals", "referred"]
+        qtmodeltester.check(page.model)
+        kinds = {page.model.index(r, 0).data() for r in range(page.model.rowCount())}
+        assert kinds & {"Aflastning", "Pårørendeskole og kurser", "Rådgivning"}
+        page.measure_combo.setCurrentIndex(1)
+        page.breakdown_combo.setCurrentIndex(page.breakdown_combo.findData("topic"))
+        assert page.measure_combo.currentData() == "sessions"
+        assert page.measure_combo.count() == 5
     finally:
         session.idle_lock.stop()
 
