@@ -266,3 +266,17 @@ def test_what_deleting_a_relative_takes_with_it(services: Services, actor: Actor
     impact = services.corrections.relative_deletion_impact(actor, family.id)
     assert impact.orphaned_citizens == ()
     assert services.corrections.relative_deletion_impact(actor, sibling.id).sessions == 0
+
+
+def test_a_tombstone_is_not_the_history_of_a_new_record_with_the_same_id(
+    services: Services, actor: Actor
+) -> None:
+    """SQLite gives the highest id out again once its row is deleted."""
+    family = register_family(services, actor, cpr=None)
+    saved = services.sessions.record(actor, session_input(family.id))
+    services.corrections.delete_session(actor, saved.id, saved.version, "Dobbelt")
+    again = services.sessions.record(actor, session_input(family.id))
+    if again.id == saved.id:
+        assert services.corrections.revisions(actor, RevisedRecord.SESSION, again.id) == ()
+    (listed,) = services.sessions.list_for_relative(actor, family.id)
+    assert listed.corrected_at is None

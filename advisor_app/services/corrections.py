@@ -415,13 +415,17 @@ class CorrectionService(Gated):
     ) -> tuple[RevisionView, ...]:
         """A session's or check-in's earlier versions (or its tombstone), newest first."""
         session = work.session
-        rows = list(
-            session.scalars(
-                select(RecordRevision)
-                .where(RecordRevision.record == record, RecordRevision.record_id == record_id)
-                .order_by(RecordRevision.made_at.desc(), RecordRevision.id.desc())
-            )
+        stmt = (
+            select(RecordRevision)
+            .where(RecordRevision.record == record, RecordRevision.record_id == record_id)
+            .order_by(RecordRevision.made_at.desc(), RecordRevision.id.desc())
         )
+        model = AdvisorySession if record is RevisedRecord.SESSION else CheckIn
+        if session.get(model, record_id) is not None:
+            # A record that exists has no tombstone of its own: one with its id belongs to
+            # a deleted record whose id the database gave out again.
+            stmt = stmt.where(RecordRevision.kind == RevisionKind.CORRECTED)
+        rows = list(session.scalars(stmt))
         names = revisions.advisor_names(session)
         relative_id = rows[0].relative_id if rows else None
         work.log(

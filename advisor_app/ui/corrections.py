@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -50,7 +51,9 @@ from advisor_app.services.dto import (
     CheckInResult,
     CheckInView,
     InstrumentChoice,
+    ParticipantInput,
     RelativeDetail,
+    SessionInput,
     SessionView,
     TopicView,
 )
@@ -152,6 +155,20 @@ class SessionCorrectionDialog(SessionDialog):
             agreed.setData(ACTION_ROLE, ActionInput(action.description, action.due_on))
             self.action_list.addItem(agreed)
 
+    def request(self) -> SessionInput:
+        """The form's session, with what the dialog does not edit kept as it was: the other
+        relatives who took part, and the seconds of a start time left unchanged."""
+        data = super().request()
+        kept = tuple(
+            ParticipantInput(p.kind, relative_id=p.relative_id)
+            for p in self.editing.participants
+            if p.kind is ParticipantKind.RELATIVE and p.relative_id is not None
+        )
+        started = data.started_at
+        if started == _to_minute(self.editing.started_at):
+            started = self.editing.started_at
+        return replace(data, started_at=started, participants=kept + data.participants)
+
     def save(self) -> None:
         if self._guard.saving:
             return
@@ -230,6 +247,8 @@ class CheckInCorrectionDialog(CheckInDialog):
         except ValidationError as error:
             self.banner.show_error(error, {})
             return
+        if data.taken_at == _to_minute(self.editing.taken_at):
+            data = replace(data, taken_at=self.editing.taken_at)
         reason = self.reason.text()
         services, actor, editing = self._services, self._actor, self.editing
         self._guard.submit(
@@ -251,6 +270,11 @@ class CheckInCorrectionDialog(CheckInDialog):
         return self.saved_result is None and (
             self._answers() != self._filled or bool(self.reason.text().strip())
         )
+
+
+def _to_minute(value: datetime) -> datetime:
+    """What a date-and-time field gives back for ``value``: no seconds."""
+    return value.replace(second=0, microsecond=0).astimezone(UTC)
 
 
 def _fill_form(form: Any, check_in: CheckInView) -> None:
