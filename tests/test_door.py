@@ -41,6 +41,7 @@ from relief_factories import make_arrangement, weekly_input
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.clock import FixedClock
+from advisor_app.domain.corrections import RevisedRecord
 from advisor_app.domain.enums import (
     ActionStatus,
     AuditAction,
@@ -123,6 +124,7 @@ def test_every_public_service_method_passes_the_door_with_a_declared_permission(
         "statistics",
         "settings",
         "handouts",
+        "corrections",
     }
     assert undeclared(sqlite_services) == []
     # Every one of them is in the table below, and nothing in the table is stale.
@@ -466,6 +468,59 @@ CALLS: dict[str, Call] = {
     ),
     "check_ins.needing_follow_up": Call(
         frozenset({A}), [(R, "check_in")], lambda w, a, _: w.as_(a).check_ins.needing_follow_up(a)
+    ),
+    # -- corrections
+    "corrections.correct_session": Call(
+        frozenset({A}),
+        [(U, "advisory_session")],
+        lambda w, a, s: w.as_(a).corrections.correct_session(
+            a, s.id, s.version, session_input(w.family.id, notes="Rettet note."), "Stavefejl"
+        ),
+        lambda w, role: w.services.sessions.record(w.advisor, session_input(w.family.id)),
+    ),
+    "corrections.delete_session": Call(
+        frozenset({A}),
+        [(D, "advisory_session")],
+        lambda w, a, s: w.as_(a).corrections.delete_session(a, s.id, s.version, "Forkert person"),
+        lambda w, role: w.services.sessions.record(w.advisor, session_input(w.family.id)),
+    ),
+    "corrections.own_anonymous_sessions": Call(
+        frozenset({A}),
+        [(R, "advisory_session")],
+        lambda w, a, _: w.as_(a).corrections.own_anonymous_sessions(a),
+    ),
+    "corrections.correct_check_in": Call(
+        frozenset({A}),
+        [(U, "check_in")],
+        lambda w, a, c: w.as_(a).corrections.correct_check_in(
+            a,
+            c.id,
+            c.version,
+            CheckInInput(w.family.id, InstrumentAnswers("who5", (4, 3, 3, 3, 3)), taken_at=NOW),
+            "Forkert svar",
+        ),
+        lambda w, role: (
+            w.services.check_ins.record(w.advisor, check_in_input(w.family.id)).check_in
+        ),
+    ),
+    "corrections.delete_check_in": Call(
+        frozenset({A}),
+        [(D, "check_in")],
+        lambda w, a, c: w.as_(a).corrections.delete_check_in(a, c.id, c.version, "Dobbelt"),
+        lambda w, role: (
+            w.services.check_ins.record(w.advisor, check_in_input(w.family.id)).check_in
+        ),
+    ),
+    "corrections.revisions": Call(
+        frozenset({A}),
+        [(R, "record_revision")],
+        lambda w, a, s: w.as_(a).corrections.revisions(a, RevisedRecord.SESSION, s.id),
+        lambda w, role: w.services.sessions.record(w.advisor, session_input(w.family.id)),
+    ),
+    "corrections.relative_deletion_impact": Call(
+        frozenset({A}),
+        [(R, "relative")],
+        lambda w, a, _: w.as_(a).corrections.relative_deletion_impact(a, w.family.id),
     ),
     # -- relief arrangements
     "relief.plan": Call(

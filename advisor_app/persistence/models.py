@@ -328,7 +328,7 @@ class Action(Versioned, Base):
     session: Mapped[AdvisorySession | None] = relationship(back_populates="actions")
 
 
-class CheckIn(Base):
+class CheckIn(Versioned, Base):
     """A wellbeing check-in ("hvordan har du det?", CheckIn): one instrument's answers, kept
     item by item with the instrument's id and version, never only the total; plus, for an
     adult, the own-life questions. ``prompts`` records what the check-in called for when it
@@ -661,4 +661,5 @@ class HandoutLogo(Base):
 
 # Capabilities with tables of their own keep them in their own modules; importing them here
 # puts them in Base.metadata wherever the models are used (Alembic, the grants, the bulk writer).
+from advisor_app.persistence import correction_models as correction_models  # noqa: E402
 from advisor_app.persistence import relief_models as relief_models  # noqa: E402

@@ -9,12 +9,14 @@ check-in is audited like the rest of the personal data.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from advisor_app.domain.contact import is_child, may_be_child
+from advisor_app.domain.corrections import RevisedRecord
 from advisor_app.domain.enums import ActionStatus, AuditAction
 from advisor_app.domain.errors import N_, ValidationError
 from advisor_app.domain.instruments import Instrument, Prompt, change, prompts
@@ -29,6 +31,7 @@ from advisor_app.persistence.models import (
     InstrumentText,
     Relative,
 )
+from advisor_app.services import revisions
 from advisor_app.services.common import get_or_404
 from advisor_app.services.door import Gated, Work, door
 from advisor_app.services.dto import (
@@ -151,6 +154,7 @@ def _view(row: CheckIn, relative_id: int, advisor_name: str, delta: int | None) 
         answers=tuple(AnswerView(a.instrument_id, a.item_id, a.value, a.text) for a in row.answers),
         advisor_name=advisor_name,
         change=delta,
+        version=row.version,
     )
 
 
@@ -185,7 +189,11 @@ def check_in_history(
         if row.score is not None:
             last[row.instrument_id] = row.score
         views.append(_view(row, relative_id, advisors.get(row.advisor_id, ""), delta))
-    return tuple(views)
+    marks = revisions.correction_marks(session, RevisedRecord.CHECK_IN, (v.id for v in views))
+    return tuple(
+        replace(v, corrected_at=marks[v.id][0], corrected_by=marks[v.id][1]) if v.id in marks else v
+        for v in views
+    )
 
 
 class CheckInService(Gated):

@@ -246,6 +246,8 @@ class SessionView:
     topics: tuple[TopicView, ...] = field(default_factory=tuple)
     participants: tuple[ParticipantView, ...] = field(default_factory=tuple)
     actions: tuple[ActionView, ...] = field(default_factory=tuple)
+    corrected_at: datetime | None = None  # the latest correction, when there is one
+    corrected_by: str = ""
 
 
 # ---- check-ins ----------------------------------------------------------------------------
@@ -298,6 +300,9 @@ class CheckInView:
     #: The signed change since the previous check-in with the same instrument when it is
     #: significant (WHO-5: 10 points or more), else None.
     change: int | None = None
+    version: int = 0
+    corrected_at: datetime | None = None  # the latest correction, when there is one
+    corrected_by: str = ""
 
     def answer(self, instrument_id: str, item_id: str) -> AnswerView | None:
         for answer in self.answers:

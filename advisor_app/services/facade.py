@@ -17,6 +17,7 @@ from advisor_app.persistence.database import Database
 from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
 from advisor_app.services.check_ins import CheckInService
+from advisor_app.services.corrections import CorrectionService
 from advisor_app.services.door import Door, Gated
 from advisor_app.services.handouts import HandoutService
 from advisor_app.services.mentors import MentorService
@@ -45,6 +46,7 @@ class Services:
     statistics: StatisticsService
     settings: SettingsService
     handouts: HandoutService
+    corrections: CorrectionService
 
     @classmethod
     def build(
@@ -67,6 +69,7 @@ class Services:
             statistics=StatisticsService(door),
             settings=SettingsService(door),
             handouts=HandoutService(door),
+            corrections=CorrectionService(door),
         )
 
     def gated(self) -> dict[str, Gated]:

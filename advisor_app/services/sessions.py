@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from advisor_app.domain.corrections import RevisedRecord
 from advisor_app.domain.enums import ActionStatus, AuditAction, ParticipantKind
 from advisor_app.domain.errors import N_, NotFoundError, ValidationError
 from advisor_app.domain.permissions import Permission
@@ -23,7 +25,7 @@ from advisor_app.persistence.models import (
     Relative,
     Topic,
 )
-from advisor_app.services import follow_ups
+from advisor_app.services import follow_ups, revisions
 from advisor_app.services.common import check_version, get_or_404
 from advisor_app.services.door import Gated, Work, door
 from advisor_app.services.dto import (
@@ -135,8 +137,18 @@ def sessions_of(session: Session, relative_id: int, today: date) -> tuple[Sessio
         aid: name for aid, name in session.execute(select(Advisor.id, Advisor.display_name))
     }
     names = _names(session, rows)
-    return tuple(
+    views = [
         session_view(r, today, relative_id, advisors.get(r.advisor_id, ""), names) for r in rows
+    ]
+    return with_correction_marks(session, views)
+
+
+def with_correction_marks(session: Session, views: list[SessionView]) -> tuple[SessionView, ...]:
+    """Each corrected session with its latest correction's time and advisor."""
+    marks = revisions.correction_marks(session, RevisedRecord.SESSION, (v.id for v in views))
+    return tuple(
+        replace(v, corrected_at=marks[v.id][0], corrected_by=marks[v.id][1]) if v.id in marks else v
+        for v in views
     )
 
 
@@ -219,8 +231,9 @@ class SessionService(Gated):
         )
         return session_view(row, today, data.relative_id, shown, _names(session, [row]))
 
+    @staticmethod
     def _check_participants(
-        self, session: Session, relative_id: int, items: list[ParticipantInput]
+        session: Session, relative_id: int, items: list[ParticipantInput]
     ) -> None:
         """Participants must be the relative, relatives of the same citizens, or those citizens."""
         citizen_ids = set(

@@ -233,6 +233,8 @@ class MainWindow(QMainWindow):
         self.anonymous_action = relative_menu.addAction(_("&Anonymous session…"))
         self.anonymous_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
         self.anonymous_action.triggered.connect(self.new_anonymous_session)
+        self.own_anonymous_action = relative_menu.addAction(_("&My anonymous sessions…"))
+        self.own_anonymous_action.triggered.connect(self.show_own_anonymous_sessions)
         self.check_in_action = relative_menu.addAction(_("New &check-in…"))
         self.check_in_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
         self.check_in_action.triggered.connect(self._on_check_in_action_triggered)
@@ -351,6 +353,15 @@ class MainWindow(QMainWindow):
 
     def new_anonymous_session(self) -> None:
         self.new_session(None)
+
+    def show_own_anonymous_sessions(self) -> None:
+        from advisor_app.ui.corrections import AnonymousSessionsDialog
+
+        dialog = AnonymousSessionsDialog(self.services, self.runner, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        dialog.load()
+        self.anonymous_sessions_dialog = dialog
 
     def _on_session_saved(self, _session: object) -> None:
         self.statusBar().showMessage(_("The session is saved."), 5000)

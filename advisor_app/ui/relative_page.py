@@ -49,6 +49,7 @@ from advisor_app.services.dto import (
 )
 from advisor_app.services.facade import Services
 from advisor_app.services.instruments import InstrumentRegistry, shipped
+from advisor_app.ui.corrections import CheckInBar, DeleteRelativeButton, SessionBar
 from advisor_app.ui.labels import label
 from advisor_app.ui.mentor_tab import MentorTab
 from advisor_app.ui.referrals_section import ReferralsSection
@@ -135,6 +136,9 @@ class RelativePage(QWidget):
         self.handout_button.clicked.connect(self._on_handout_button_clicked)
         top_buttons.addWidget(self.handout_button)
         top_buttons.addStretch(1)
+        self.delete_button = DeleteRelativeButton(services, runner, actor, lambda: self.detail)
+        self.delete_button.deleted.connect(self._on_relative_deleted)
+        top_buttons.addWidget(self.delete_button)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("relative_tabs")
@@ -259,9 +263,15 @@ class RelativePage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.sessions_view)
         splitter.addWidget(self.session_text)
+        # Correct, delete, earlier versions (ui/corrections.py).
+        self.session_bar = SessionBar(
+            self._services, self._runner, self._actor, self.sessions_view, lambda: self.detail
+        )
+        self.session_bar.changed.connect(self._after_save)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(splitter)
+        layout.addWidget(self.session_bar)
         return page
 
     def _build_actions(self) -> QWidget:
@@ -343,10 +353,15 @@ class RelativePage(QWidget):
         splitter.addWidget(self.chart_holder)
         splitter.addWidget(self.check_ins_view)
         splitter.addWidget(self.check_in_text)
+        self.check_in_bar = CheckInBar(
+            self._services, self._runner, self._actor, self.check_ins_view, lambda: self.detail
+        )
+        self.check_in_bar.changed.connect(self._after_save)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.check_in_bar)
         return page
 
     # ---- loading -----------------------------------------------------------------------
@@ -588,6 +603,7 @@ class RelativePage(QWidget):
         relation = self.selected_relation()
         consent = self.selected_consent()
         self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
         self.session_button.setEnabled(has)
         self.handout_button.setEnabled(has)
         self.check_in_button.setEnabled(has)
@@ -609,6 +625,13 @@ class RelativePage(QWidget):
     # ---- actions -----------------------------------------------------------------------
     def _after_save(self, *_args: object) -> None:
         self.reload()
+        self.changed.emit()
+
+    def _on_relative_deleted(self, _relative_id: int) -> None:
+        self.detail = None
+        self.heading.setText(_("The relative is deleted."))
+        self.subheading.clear()
+        self._update_buttons()
         self.changed.emit()
 
     def _on_session_button_clicked(self) -> None:

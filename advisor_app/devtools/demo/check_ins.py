@@ -208,6 +208,7 @@ class CheckIns:
                 score.band,
                 ",".join(p.code for p in found),
                 self.values.at(created),
+                1,  # version
             ),
         )
         # The hot path (about eight answers a check-in): appended directly, counted once.

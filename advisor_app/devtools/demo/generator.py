@@ -32,6 +32,7 @@ from advisor_app.devtools.demo.bulk import (
 )
 from advisor_app.devtools.demo.check_ins import CheckIns
 from advisor_app.devtools.demo.clock import Today
+from advisor_app.devtools.demo.corrections import DeletedRecords
 from advisor_app.devtools.demo.mentors import Mentors
 from advisor_app.devtools.demo.municipality import settle_municipality
 from advisor_app.devtools.demo.people import People
@@ -116,6 +117,13 @@ class _Relatives:
             rng=random.Random(f"relief-{seed}"),
             advisor_id=advisor_id,
         )
+        self.deletions = DeletedRecords(
+            rows=rows,
+            values=values,
+            today=today,
+            rng=random.Random(f"corrections-{seed}"),
+            advisor_id=advisor_id,
+        )
         self.referrals = Referrals(
             rows=rows,
             values=values,
@@ -150,6 +158,7 @@ class _Relatives:
         )
         self.referrals.referrals(case_id, household, meetings)
         self.mentors.relative(relative_id, case_id, household.child, created)
+        self.deletions.relative(relative_id, meetings)
 
     def anonymous_session(self) -> None:
         self.sessions.anonymous_session()

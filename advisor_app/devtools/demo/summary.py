@@ -33,6 +33,7 @@ class DemoSummary:
     mentor_requests: int = 0
     mentor_matches: int = 0
     mentor_reviews: int = 0
+    deleted_records: int = 0  # tombstones of deleted sessions and check-ins
 
     @classmethod
     def of(
@@ -63,6 +64,7 @@ class DemoSummary:
             mentor_requests=counts.get("mentor_request", 0),
             mentor_matches=counts.get("mentor_match", 0),
             mentor_reviews=counts.get("mentor_review", 0),
+            deleted_records=counts.get("record_revision", 0),
         )
 
     def __str__(self) -> str:
