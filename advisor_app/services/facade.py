@@ -16,6 +16,7 @@ from advisor_app.domain.errors import N_, AccessDeniedError
 from advisor_app.persistence.database import Database
 from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
+from advisor_app.services.bookings import BookingService
 from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.door import Door, Gated
 from advisor_app.services.handouts import HandoutService
@@ -27,6 +28,7 @@ from advisor_app.services.relief import ReliefService
 from advisor_app.services.sessions import SessionService
 from advisor_app.services.settings import SettingsService
 from advisor_app.services.statistics import StatisticsService
+from advisor_app.services.today import TodayService
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Services:
     statistics: StatisticsService
     settings: SettingsService
     handouts: HandoutService
+    bookings: BookingService
+    today: TodayService
 
     @classmethod
     def build(
@@ -67,6 +71,8 @@ class Services:
             statistics=StatisticsService(door),
             settings=SettingsService(door),
             handouts=HandoutService(door),
+            bookings=BookingService(door),
+            today=TodayService(door),
         )
 
     def gated(self) -> dict[str, Gated]:
