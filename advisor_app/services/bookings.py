@@ -29,18 +29,20 @@ def booking_views(session: Session, rows: list[Booking]) -> tuple[BookingView, .
     """Views of ``rows`` with the relatives' and advisors' names (two queries, not 2n)."""
     if not rows:
         return ()
-    names = dict(
-        session.execute(
-            select(Relative.id, Relative.name).where(Relative.id.in_({r.relative_id for r in rows}))
-        ).tuples()
-    )
-    advisors = dict(
-        session.execute(
-            select(Advisor.id, Advisor.display_name).where(
-                Advisor.id.in_({r.advisor_id for r in rows})
-            )
-        ).tuples()
-    )
+    relative_ids = {r.relative_id for r in rows}
+    advisor_ids = {r.advisor_id for r in rows}
+    names: dict[int, str] = {
+        rid: name
+        for rid, name in session.execute(
+            select(Relative.id, Relative.name).where(Relative.id.in_(relative_ids))
+        )
+    }
+    advisors: dict[int, str] = {
+        aid: name
+        for aid, name in session.execute(
+            select(Advisor.id, Advisor.display_name).where(Advisor.id.in_(advisor_ids))
+        )
+    }
     return tuple(
         BookingView(
             id=r.id,

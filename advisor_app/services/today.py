@@ -41,7 +41,7 @@ class TodayService(Gated):
     def overview(self, work: Work, *, check_in_period_days: int = DEFAULT_PERIOD_DAYS) -> TodayView:
         session = work.session
         me = work.actor.advisor_id
-        today = work.now().astimezone(ZONE).date()
+        today = work.today()
         start, middle, end = (local_midnight(today + timedelta(days=n)) for n in (0, 1, 2))
         # -- meetings: today's and tomorrow's, mine first
         booked = (Booking.status == BookingStatus.BOOKED) & (Booking.starts_at >= start)
@@ -55,13 +55,13 @@ class TodayService(Gated):
             )
         )
         meetings.sort(key=lambda b: (b.starts_at, b.advisor_id != me, b.id))
-        per_day = dict(
-            session.execute(
-                select(Booking.starts_at < middle, func.count())
-                .where(booked)
-                .group_by(Booking.starts_at < middle)
-            ).tuples()
-        )
+        first_day = Booking.starts_at < middle
+        per_day: dict[bool, int] = {
+            bool(is_today): n
+            for is_today, n in session.execute(
+                select(first_day, func.count()).where(booked).group_by(first_day)
+            )
+        }
         # -- follow-ups due today or overdue: mine first, then the team's
         due = (Action.status == ActionStatus.OPEN) & (Action.due_on <= today)
         base, owner = follow_ups.with_relative_id(Relative.id, Relative.name)
