@@ -143,7 +143,9 @@ def test_the_invitation_parses_back_with_an_independent_parser(svc: Services, me
     assert audit_events(svc.db)[-1].action is AuditAction.EXPORT
     # Cancelled: the same UID, a higher SEQUENCE, METHOD:CANCEL.
     svc.bookings.cancel(me, booked.id, booked.version)
-    again = icalendar.Calendar.from_ical(svc.bookings.invitation(me, booked.id, Language.ENGLISH).data)
+    again = icalendar.Calendar.from_ical(
+        svc.bookings.invitation(me, booked.id, Language.ENGLISH).data
+    )
     (cancelled,) = again.walk("VEVENT")
     assert str(again["METHOD"]) == "CANCEL" and str(cancelled["STATUS"]) == "CANCELLED"
     assert str(cancelled["UID"]) == str(event["UID"])

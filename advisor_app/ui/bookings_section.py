@@ -193,7 +193,8 @@ class BookingsSection(QWidget):
         if not isinstance(booking, BookingView):
             return
         local = booking.starts_at.astimezone()
-        path = self.ask_invitation_path(f"{_('meeting')}-{local:%Y-%m-%d-%H%M}.ics")
+        stem = _("meeting")
+        path = self.ask_invitation_path(f"{stem}-{local:%Y-%m-%d-%H%M}.ics")
         if not path:
             return
         services, actor, language = self._services, self._actor, self.language
