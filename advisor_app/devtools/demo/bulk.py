@@ -59,6 +59,7 @@ TABLE_ORDER = (
     "relief_status_change",
     "relief_need",
     "offer_referral",
+    "booking",
 )
 # What each row tuple fills, in order: every column of the table, as the models declare them.
 COLUMNS: dict[str, tuple[str, ...]] = {
