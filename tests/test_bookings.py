@@ -224,3 +224,19 @@ def test_the_migration_backfills_the_owner_from_the_advisor_who_agreed_it(
     with svc.db.begin() as session:
         session.execute(text(migration.BACKFILL))
         assert session.scalars(select(Action.owner_id)).all() == [me.advisor_id]
+
+
+def test_the_handout_names_the_next_booked_meeting(svc: Services, me: Actor) -> None:
+    relative = register_family(svc, me)
+    assert svc.handouts.compose(me, relative.id).handout.next_meeting is None
+    later = local(NOW.date() + timedelta(days=30), 13)
+    sooner = local(NOW.date() + timedelta(days=9), 10)
+    svc.bookings.book(me, BookingInput(relative.id, later, 45, MeetingMode.PHONE, "22 33 44 55"))
+    first = svc.bookings.book(
+        me, BookingInput(relative.id, sooner, 45, MeetingMode.IN_PERSON, "Rådhuset")
+    )
+    meeting = svc.handouts.compose(me, relative.id).handout.next_meeting
+    assert meeting is not None and (meeting.starts_at, meeting.place) == (sooner, "Rådhuset")
+    svc.bookings.cancel(me, first.id, first.version)
+    meeting = svc.handouts.compose(me, relative.id).handout.next_meeting
+    assert meeting is not None and (meeting.starts_at, meeting.place) == (later, "22 33 44 55")
