@@ -4,9 +4,11 @@ persistence/booking_models.py, the service services/bookings.py."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from advisor_app.domain.enums import Language
 from advisor_app.domain.errors import N_, ValidationError
 
 MIN_MINUTES = 5
@@ -35,6 +37,23 @@ MODE_LABELS: dict[MeetingMode, str] = {
     MeetingMode.PHONE: N_("Phone"),
     MeetingMode.VIDEO: N_("Video"),
 }
+
+
+@dataclass(frozen=True)
+class MeetingInvitation:
+    """What an invitation to a booked meeting says (reports/booking_ics.py renders it): no
+    name of the relative, no CPR number, nothing about health."""
+
+    booking_id: int
+    sequence: int  # the booking's revision: a moved meeting replaces the earlier invitation
+    starts_at: datetime
+    duration_minutes: int
+    mode: MeetingMode
+    place: str
+    advisor_name: str
+    cancelled: bool
+    generated_at: datetime
+    language: Language
 
 
 def check_booking_time(starts_at: datetime, minutes: int, now: datetime) -> None:

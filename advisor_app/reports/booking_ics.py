@@ -9,13 +9,11 @@ nothing about the citizen's health.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from icalendar import Calendar, Event, Timezone
 
-from advisor_app.domain.booking import MODE_LABELS, MeetingMode
-from advisor_app.domain.enums import Language
+from advisor_app.domain.booking import MODE_LABELS, MeetingInvitation
 from advisor_app.domain.relief_schedule import ZONE
 from advisor_app.i18n import N_, catalog
 
@@ -24,20 +22,6 @@ UID_DOMAIN = "booking.advisor-app"
 SUMMARY = N_("Meeting with your relatives' advisor")
 WITH_ADVISOR = N_("Advisor: {name}")
 HOW = N_("How: {mode}")
-
-
-@dataclass(frozen=True)
-class MeetingInvitation:
-    booking_id: int
-    sequence: int
-    starts_at: datetime
-    duration_minutes: int
-    mode: MeetingMode
-    place: str
-    advisor_name: str
-    cancelled: bool
-    generated_at: datetime
-    language: Language
 
 
 def uid(booking_id: int) -> str:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from advisor_app.domain.booking import DEFAULT_MINUTES, BookingStatus, MeetingMode
-from advisor_app.domain.enums import Language
 from advisor_app.services.dto import ActionView, CheckInDueRow, RelativeId
 
 
@@ -38,15 +37,6 @@ class BookingView:
     @property
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
-
-
-@dataclass(frozen=True)
-class Invitation:
-    """An iCalendar file and a file name without personal data."""
-
-    data: bytes
-    file_name: str
-    language: Language
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,18 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from advisor_app.domain.booking import BookingStatus, check_booking_time, check_place
+from advisor_app.domain.booking import (
+    BookingStatus,
+    MeetingInvitation,
+    check_booking_time,
+    check_place,
+)
 from advisor_app.domain.enums import AuditAction, Language
 from advisor_app.domain.errors import N_, ValidationError
 from advisor_app.domain.permissions import Permission
-from advisor_app.domain.relief_schedule import ZONE
 from advisor_app.persistence.booking_models import Booking
 from advisor_app.persistence.models import Advisor, AdvisorySession, Case, Relative
-from advisor_app.reports.booking_ics import MeetingInvitation, render_invitation
-from advisor_app.services.booking_dto import BookingInput, BookingView, Invitation
+from advisor_app.services.booking_dto import BookingInput, BookingView
 from advisor_app.services.common import check_version, get_or_404
 from advisor_app.services.door import Gated, Work, door
 from advisor_app.services.dto import RelativeId
@@ -166,26 +169,22 @@ class BookingService(Gated):
         return booking_views(session, rows)
 
     @door(Permission.CASES_READ)
-    def invitation(self, work: Work, booking_id: int, language: Language) -> Invitation:
-        """The meeting as an iCalendar invitation (RFC 5545) for the relative's calendar:
-        when, how long, where, and the advisor; no CPR number, nothing about health."""
+    def invitation(self, work: Work, booking_id: int, language: Language) -> MeetingInvitation:
+        """The meeting as an invitation for the relative's calendar (the UI renders it with
+        reports/booking_ics.py, RFC 5545): when, how long, where, and the advisor."""
         session = work.session
         row = get_or_404(session, Booking, booking_id, "booking")
         view = booking_views(session, [row])[0]
-        data = render_invitation(
-            MeetingInvitation(
-                booking_id=row.id,
-                sequence=row.version - 1,
-                starts_at=row.starts_at,
-                duration_minutes=row.duration_minutes,
-                mode=row.mode,
-                place=row.place,
-                advisor_name=view.advisor_name,
-                cancelled=row.status is BookingStatus.CANCELLED,
-                generated_at=work.now(),
-                language=language,
-            )
-        )
         work.log(AuditAction.EXPORT, ENTITY, entity_id=row.id, relative_id=row.relative_id)
-        local = row.starts_at.astimezone(ZONE)
-        return Invitation(data, f"meeting-{local:%Y-%m-%d-%H%M}.ics", language)
+        return MeetingInvitation(
+            booking_id=row.id,
+            sequence=row.version - 1,
+            starts_at=row.starts_at,
+            duration_minutes=row.duration_minutes,
+            mode=row.mode,
+            place=row.place,
+            advisor_name=view.advisor_name,
+            cancelled=row.status is BookingStatus.CANCELLED,
+            generated_at=work.now(),
+            language=language,
+        )

@@ -22,6 +22,7 @@ from advisor_app.domain.booking import MODE_LABELS
 from advisor_app.domain.enums import Language
 from advisor_app.domain.errors import N_, ServiceError, ValidationError
 from advisor_app.i18n import _, format_datetime
+from advisor_app.reports.booking_ics import render_invitation
 from advisor_app.services.booking_dto import BookingView
 from advisor_app.services.facade import Services
 from advisor_app.ui.booking_dialog import BookingDialog
@@ -200,9 +201,9 @@ class BookingsSection(QWidget):
         services, actor, language = self._services, self._actor, self.language
 
         def export() -> str:
-            invitation = services.bookings.invitation(actor, booking.id, language)
+            data = render_invitation(services.bookings.invitation(actor, booking.id, language))
             try:
-                Path(path).write_bytes(invitation.data)
+                Path(path).write_bytes(data)
             except OSError:
                 raise ValidationError(N_("The file could not be written.")) from None
             return path
