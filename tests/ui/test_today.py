@@ -188,3 +188,29 @@ def test_the_screenshot_shows_a_page_of_the_window(  # type: ignore[no-untyped-d
     take_screenshot(win, target, 0, page)
     assert QImage(str(target)).width() >= 800
     assert win.tabs.currentIndex() == page
+
+
+def test_book_the_next_meeting_at_the_end_of_a_session(qtbot, services, runner, actor):  # type: ignore[no-untyped-def]
+    from advisor_app.ui.session_dialog import SessionDialog
+
+    relative = make_relative(services, actor, "Bjørn Østergård", "Åse Østergård")
+    session_dialog = SessionDialog(
+        services, runner, actor, relative, services.reference.topics(actor)
+    )
+    qtbot.addWidget(session_dialog)
+    session_dialog.open()
+    qtbot.waitExposed(session_dialog)
+    qtbot.keyClicks(session_dialog.notes, "Talte om aflastning.")
+    with qtbot.waitSignal(session_dialog.booking_dialog_opened, timeout=TIMEOUT) as opened:
+        qtbot.mouseClick(session_dialog.book_button, Qt.MouseButton.LeftButton)
+    dialog: BookingDialog = opened.args[0]  # deleted on close
+    qtbot.addWidget(dialog)
+    assert dialog.minutes.value() == 45  # a real meeting's length by default
+    dialog.mode.setCurrentIndex(dialog.mode.findData(MeetingMode.VIDEO.value))
+    with qtbot.waitSignal(dialog.booked, timeout=TIMEOUT) as booked:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    made = booked.args[0]
+    (saved,) = services.sessions.list_for_relative(actor, relative.id)
+    assert made.session_id == saved.id and made.mode is MeetingMode.VIDEO
+    assert made.starts_at.astimezone().date() == date.today() + timedelta(days=14)
+    runner.wait_idle()
