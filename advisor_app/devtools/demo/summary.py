@@ -33,6 +33,7 @@ class DemoSummary:
     mentor_requests: int = 0
     mentor_matches: int = 0
     mentor_reviews: int = 0
+    bookings: int = 0  # booked meetings, a few of them cancelled
 
     @classmethod
     def of(
@@ -63,6 +64,7 @@ class DemoSummary:
             mentor_requests=counts.get("mentor_request", 0),
             mentor_matches=counts.get("mentor_match", 0),
             mentor_reviews=counts.get("mentor_review", 0),
+            bookings=counts.get("booking", 0),
         )
 
     def __str__(self) -> str:
@@ -75,7 +77,8 @@ class DemoSummary:
             f"{self.participants:,} participants, "
             f"{self.relief_arrangements:,} relief arrangements, "
             f"{self.referrals:,} referrals to offers, {self.mentors:,} mentors, "
-            f"{self.mentor_requests:,} wishing for a mentor, {self.mentor_matches:,} mentor matches"
+            f"{self.mentor_requests:,} wishing for a mentor, {self.mentor_matches:,} mentor matches, "
+            f"{self.bookings:,} booked meetings"
         )
 
     def audit_detail(self, seed: int) -> str:
