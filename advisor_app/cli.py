@@ -2,7 +2,8 @@
 
 advisor-app [--db URL] [--lang da|en]            start the window
 advisor-app --db URL --screenshot FILE.png       render the window offscreen and exit
-            [--screenshot-tab wellbeing]         ... on that tab of the relative's page
+            [--screenshot-tab wellbeing]         ... on that tab of the relative's page,
+                                                 or a page of the window (today, offers, ...)
 advisor-app --version
 advisor-app [--db URL] db upgrade                migrate (after a verified backup)
 advisor-app --db POSTGRES-URL db roles           group roles and grants (the owner runs it)
@@ -54,6 +55,15 @@ PASSWORD_ENV = "ADVISOR_PASSWORD"
 NEW_PASSWORD_ENV = "ADVISOR_NEW_PASSWORD"
 DEMO_PASSWORD_ENV = "ADVISOR_DEMO_PASSWORD"
 SCREENSHOT_TABS = ("overview", "sessions", "follow-ups", "wellbeing")  # the page's tab order
+# The advisor's window's top-level pages, in their order (ui/main_window.py).
+SCREENSHOT_PAGES = (
+    "today",
+    "relatives",
+    "all-follow-ups",
+    "wellbeing-follow-up",
+    "offers",
+    "mentor-matching",
+)
 
 
 def default_db_url() -> str:
@@ -91,10 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--screenshot-tab",
-        choices=SCREENSHOT_TABS,
+        choices=SCREENSHOT_TABS + SCREENSHOT_PAGES,
         default="overview",
         help="with --screenshot: the tab of the relative's page to show (wellbeing picks "
-        "the first listed relative with three or more check-ins)",
+        "the first listed relative with three or more check-ins), or a page of the window "
+        "(today is the start page)",
     )
     parser.add_argument(
         "--user",
@@ -258,7 +269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             team_url(url, args.user),
             language=args.lang,
             screenshot=args.screenshot,
-            screenshot_tab=SCREENSHOT_TABS.index(args.screenshot_tab),
+            screenshot_tab=SCREENSHOT_TABS.index(args.screenshot_tab)
+            if args.screenshot_tab in SCREENSHOT_TABS
+            else 0,
+            screenshot_page=SCREENSHOT_PAGES.index(args.screenshot_tab)
+            if args.screenshot_tab in SCREENSHOT_PAGES
+            else None,
             user=args.user,
             password=os.environ.get(PASSWORD_ENV),
         )

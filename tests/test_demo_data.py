@@ -121,8 +121,14 @@ def test_counts_match_the_summary_and_one_audit_event(open_db: Opener) -> None:
         "mentor_match": summary.mentor_matches,
         "mentor_review": summary.mentor_reviews,
         "record_revision": summary.deleted_records,
+        "booking": summary.bookings,
     }
     assert set(table_counts) == set(TABLE_ORDER)
+    # A third of the open courses have their next meeting booked; every follow-up has an owner.
+    assert 0.15 * RELATIVES < summary.bookings < 0.5 * RELATIVES
+    with services.db.begin() as session:
+        ownerless = session.scalar(select(func.count()).where(Action.owner_id.is_(None)))
+    assert ownerless == 0
     for table, expected in table_counts.items():
         assert _count(services, table) == expected, table
     with services.db.begin() as session:

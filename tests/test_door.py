@@ -40,12 +40,14 @@ from mentor_factories import (
 from relief_factories import make_arrangement, weekly_input
 
 from advisor_app.domain.actor import Actor
+from advisor_app.domain.booking import MeetingMode
 from advisor_app.domain.clock import FixedClock
 from advisor_app.domain.corrections import RevisedRecord
 from advisor_app.domain.enums import (
     ActionStatus,
     AuditAction,
     Condition,
+    Language,
     OfferKind,
     ReferralStatus,
     RelationType,
@@ -60,6 +62,7 @@ from advisor_app.domain.relief import ReliefStatus
 from advisor_app.domain.statistics import Granularity, StatsRequest
 from advisor_app.persistence.database import Database
 from advisor_app.services.audit import AuditFilter
+from advisor_app.services.booking_dto import BookingInput
 from advisor_app.services.door import Door, Gated, Work, door, permission_of
 from advisor_app.services.dto import (
     ActionInput,
@@ -125,6 +128,8 @@ def test_every_public_service_method_passes_the_door_with_a_declared_permission(
         "settings",
         "handouts",
         "corrections",
+        "bookings",
+        "today",
     }
     assert undeclared(sqlite_services) == []
     # Every one of them is in the table below, and nothing in the table is stale.
@@ -329,6 +334,10 @@ def _referral(world: World, role: Role) -> Any:
     return world.services.offers.refer(
         world.advisor, world.family.id, (world.any_offer().offer_id,)
     )[0]
+
+
+def _booking(world: World, days: int = 2) -> BookingInput:
+    return BookingInput(world.family.id, NOW + timedelta(days=days), 45, MeetingMode.PHONE)
 
 
 def _action(world: World, role: Role) -> Any:
@@ -840,6 +849,46 @@ CALLS: dict[str, Call] = {
             "cd" * 32,
             HandoutDelivery.PRINTED,
         ),
+    ),
+    # -- bookings and the start page
+    "bookings.book": Call(
+        frozenset({A}),
+        [(C, "booking")],
+        lambda w, a, _: w.as_(a).bookings.book(a, _booking(w)),
+    ),
+    "bookings.move": Call(
+        frozenset({A}),
+        [(U, "booking")],
+        lambda w, a, b: w.as_(a).bookings.move(a, b.id, b.version, _booking(w, days=3)),
+        lambda w, role: w.services.bookings.book(w.advisor, _booking(w)),
+    ),
+    "bookings.cancel": Call(
+        frozenset({A}),
+        [(U, "booking")],
+        lambda w, a, b: w.as_(a).bookings.cancel(a, b.id, b.version),
+        lambda w, role: w.services.bookings.book(w.advisor, _booking(w)),
+    ),
+    "bookings.upcoming": Call(
+        frozenset({A}),
+        [(R, "booking")],
+        lambda w, a, _: w.as_(a).bookings.upcoming(a, w.family.id),
+    ),
+    "bookings.invitation": Call(
+        frozenset({A}),
+        [(E, "booking")],
+        lambda w, a, b: w.as_(a).bookings.invitation(a, b.id, Language.DANISH),
+        lambda w, role: w.services.bookings.book(w.advisor, _booking(w)),
+    ),
+    "today.overview": Call(
+        frozenset({A}), [(R, "today")], lambda w, a, _: w.as_(a).today.overview(a)
+    ),
+    "today.set_follow_up_owner": Call(
+        frozenset({A}),
+        [(U, "follow_up_action")],
+        lambda w, a, action: w.as_(a).today.set_follow_up_owner(
+            a, action.id, action.version, a.advisor_id
+        ),
+        _action,
     ),
 }
 WORKSTATION_ONLY = {"accounts.change_own_password", "accounts.set_password"}

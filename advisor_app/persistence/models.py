@@ -324,6 +324,8 @@ class Action(Versioned, Base):
     due_on: Mapped[date | None]
     status: Mapped[ActionStatus]
     completed_at: Mapped[datetime | None]
+    # Who sees it under "mine": the advisor who agreed it, changeable (NULL: nobody's yet).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("advisor.id"), index=True)
 
     session: Mapped[AdvisorySession | None] = relationship(back_populates="actions")
 
@@ -662,4 +664,5 @@ class HandoutLogo(Base):
 # Capabilities with tables of their own keep them in their own modules; importing them here
 # puts them in Base.metadata wherever the models are used (Alembic, the grants, the bulk writer).
 from advisor_app.persistence import correction_models as correction_models  # noqa: E402
+from advisor_app.persistence import booking_models as booking_models  # noqa: E402
 from advisor_app.persistence import relief_models as relief_models  # noqa: E402

@@ -371,6 +371,7 @@ class CheckInService(Gated):
                 description=item.description,
                 due_on=item.due_on,
                 status=ActionStatus.OPEN,
+                owner_id=work.actor.advisor_id,
             )
             for item in cleaned
         ]
@@ -404,59 +405,69 @@ class CheckInService(Gated):
         older_than_days: int = DEFAULT_PERIOD_DAYS,
         limit: int = DUE_LIST_LIMIT,
     ) -> tuple[CheckInDueRow, ...]:
-        """Relatives with an open course whose latest check-in called for follow-up, or is
-        older than the period: those with prompts first (the lowest score first), then the
-        oldest check-in first."""
-        if not 1 <= older_than_days <= 3660:
-            raise ValidationError(N_("The period must be between 1 and 3660 days."), field="period")
-        cutoff = work.now() - timedelta(days=older_than_days)
-        ranked = (
-            select(
-                CheckIn.id.label("check_in_id"),
-                Case.relative_id.label("relative_id"),
-                func.row_number()
-                .over(
-                    partition_by=Case.relative_id,
-                    order_by=(CheckIn.taken_at.desc(), CheckIn.id.desc()),
-                )
-                .label("rank"),
-            )
-            .join(Case, Case.id == CheckIn.case_id)
-            .where(Case.closed_at.is_(None))  # a closed course is nobody's to-do
-            .subquery()
-        )
-        prompted = CheckIn.prompts != ""
-        stmt = (
-            select(CheckIn, Relative.id, Relative.name)
-            .join(ranked, ranked.c.check_in_id == CheckIn.id)
-            .join(Relative, Relative.id == ranked.c.relative_id)
-            .where(ranked.c.rank == 1)
-            .where(prompted | (CheckIn.taken_at < cutoff))
-            .order_by(
-                (CheckIn.prompts == "").asc(),
-                case((prompted, func.coalesce(CheckIn.score, -1)), else_=0),
-                CheckIn.taken_at,
-                CheckIn.id,
-            )
-            .limit(limit)
-        )
-        session = work.session
-        found = session.execute(stmt).all()
+        found = check_ins_due(work, older_than_days=older_than_days, limit=limit)
         work.log(AuditAction.READ, ENTITY, detail="follow-up list")
-        return tuple(
-            CheckInDueRow(
-                relative_id=RelativeId(rid),
-                relative_name=name,
-                check_in_id=CheckInId(row.id),
-                taken_at=row.taken_at,
-                instrument_id=row.instrument_id,
-                score=row.score,
-                band=row.band,
-                prompts=tuple(code for code in row.prompts.split(",") if code),
-                too_old=row.taken_at < cutoff,
+        return found
+
+
+def check_ins_due(
+    work: Work,
+    *,
+    older_than_days: int = DEFAULT_PERIOD_DAYS,
+    limit: int = DUE_LIST_LIMIT,
+) -> tuple[CheckInDueRow, ...]:
+    """Relatives with an open course whose latest check-in called for follow-up, or is older
+    than the period: those with prompts first (the lowest score first), then the oldest
+    check-in first. Inside the door: the follow-up list and the start page both read it."""
+    if not 1 <= older_than_days <= 3660:
+        raise ValidationError(N_("The period must be between 1 and 3660 days."), field="period")
+    cutoff = work.now() - timedelta(days=older_than_days)
+    ranked = (
+        select(
+            CheckIn.id.label("check_in_id"),
+            Case.relative_id.label("relative_id"),
+            func.row_number()
+            .over(
+                partition_by=Case.relative_id,
+                order_by=(CheckIn.taken_at.desc(), CheckIn.id.desc()),
             )
-            for row, rid, name in found
+            .label("rank"),
         )
+        .join(Case, Case.id == CheckIn.case_id)
+        .where(Case.closed_at.is_(None))  # a closed course is nobody's to-do
+        .subquery()
+    )
+    prompted = CheckIn.prompts != ""
+    stmt = (
+        select(CheckIn, Relative.id, Relative.name)
+        .join(ranked, ranked.c.check_in_id == CheckIn.id)
+        .join(Relative, Relative.id == ranked.c.relative_id)
+        .where(ranked.c.rank == 1)
+        .where(prompted | (CheckIn.taken_at < cutoff))
+        .order_by(
+            (CheckIn.prompts == "").asc(),
+            case((prompted, func.coalesce(CheckIn.score, -1)), else_=0),
+            CheckIn.taken_at,
+            CheckIn.id,
+        )
+        .limit(limit)
+    )
+    session = work.session
+    found = session.execute(stmt).all()
+    return tuple(
+        CheckInDueRow(
+            relative_id=RelativeId(rid),
+            relative_name=name,
+            check_in_id=CheckInId(row.id),
+            taken_at=row.taken_at,
+            instrument_id=row.instrument_id,
+            score=row.score,
+            band=row.band,
+            prompts=tuple(code for code in row.prompts.split(",") if code),
+            too_old=row.taken_at < cutoff,
+        )
+        for row, rid, name in found
+    )
 
 
 def _threshold(registry: InstrumentRegistry, instrument_id: str) -> int | None:

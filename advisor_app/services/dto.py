@@ -190,6 +190,7 @@ class ActionView:
     relative_name: str | None = None
     check_in_id: CheckInId | None = None
     mentor_match_id: int | None = None  # a mentor match's review reminder
+    owner_id: int | None = None  # the advisor who agreed it ("mine")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from advisor_app.domain.errors import N_, AccessDeniedError
 from advisor_app.persistence.database import Database
 from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
+from advisor_app.services.bookings import BookingService
 from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.corrections import CorrectionService
 from advisor_app.services.door import Door, Gated
@@ -28,6 +29,7 @@ from advisor_app.services.relief import ReliefService
 from advisor_app.services.sessions import SessionService
 from advisor_app.services.settings import SettingsService
 from advisor_app.services.statistics import StatisticsService
+from advisor_app.services.today import TodayService
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Services:
     settings: SettingsService
     handouts: HandoutService
     corrections: CorrectionService
+    bookings: BookingService
+    today: TodayService
 
     @classmethod
     def build(
@@ -70,6 +74,8 @@ class Services:
             settings=SettingsService(door),
             handouts=HandoutService(door),
             corrections=CorrectionService(door),
+            bookings=BookingService(door),
+            today=TodayService(door),
         )
 
     def gated(self) -> dict[str, Gated]:

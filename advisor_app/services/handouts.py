@@ -80,6 +80,7 @@ from advisor_app.persistence.models import (
 )
 from advisor_app.persistence.models import HandoutRecord as HandoutRow
 from advisor_app.services import follow_ups
+from advisor_app.services.bookings import next_booking
 from advisor_app.services.check_ins import check_in_history, load_registry
 from advisor_app.services.common import get_or_404
 from advisor_app.services.door import Gated, Work, door
@@ -269,8 +270,12 @@ def mentor_contact(session: Session, relative_id: int) -> MentorItem | None:
 
 
 def next_meeting(session: Session, relative_id: int, now: datetime) -> MeetingItem | None:
-    """The next booked meeting. None yet: bookings are not in this database."""
-    return None
+    """The relative's next booked meeting (services/bookings.py): its time and its place (or
+    the phone number or video link noted for it)."""
+    booking = next_booking(session, relative_id, now)
+    if booking is None:
+        return None
+    return MeetingItem(starts_at=booking.starts_at, place=booking.place)
 
 
 def consented_citizens(

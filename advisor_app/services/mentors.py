@@ -935,6 +935,7 @@ class MentorService(Gated):
             description=description or "",
             due_on=due,
             status=ActionStatus.OPEN,
+            owner_id=work.actor.advisor_id,
         )
         work.session.add(reminder)
         work.session.flush()

@@ -216,7 +216,12 @@ class SessionService(Gated):
                 for p in participants
             ],
             actions=[
-                Action(description=a.description, due_on=a.due_on, status=ActionStatus.OPEN)
+                Action(
+                    description=a.description,
+                    due_on=a.due_on,
+                    status=ActionStatus.OPEN,
+                    owner_id=work.actor.advisor_id,
+                )
                 for a in actions
             ],
         )
@@ -292,15 +297,23 @@ class SessionService(Gated):
 
     @door(Permission.CASES_READ)
     def open_actions(
-        self, work: Work, *, overdue_only: bool = False, limit: int = 1000
+        self,
+        work: Work,
+        *,
+        overdue_only: bool = False,
+        mine_only: bool = False,
+        limit: int = 1000,
     ) -> tuple[ActionView, ...]:
-        """Open follow-ups across all relatives, the oldest due first."""
+        """Open follow-ups across all relatives, the oldest due first; ``mine_only``: those
+        the signed-in advisor owns."""
         today = work.today()
         session = work.session
         base, owner = follow_ups.with_relative_id(Relative.id, Relative.name)
         base = base.join(Relative, Relative.id == owner.relative_id).where(
             Action.status == ActionStatus.OPEN
         )
+        if mine_only:
+            base = base.where(Action.owner_id == work.actor.advisor_id)
         # The dated ones in the order of the (status, due_on) index, so the scan stops at
         # the limit instead of sorting every open follow-up; the undated ones after them.
         dated = base.where(Action.due_on.is_not(None)).order_by(Action.due_on, Action.id)

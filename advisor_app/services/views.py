@@ -96,6 +96,7 @@ def action_view(
         relative_id=RelativeId(relative_id) if relative_id is not None else None,
         relative_name=relative_name,
         mentor_match_id=action.mentor_match_id,
+        owner_id=action.owner_id,
     )
 
 

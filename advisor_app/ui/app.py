@@ -186,9 +186,12 @@ SCREENSHOT_CHECK_INS = 3
 SCREENSHOT_SEARCH_ROWS = 100
 
 
-def take_screenshot(window: MainWindow, target: Path, tab: int = 0) -> None:
+def take_screenshot(
+    window: MainWindow, target: Path, tab: int = 0, page: int | None = None
+) -> None:
     """Select the first relative (for the wellbeing tab the first with a few check-ins, so
-    there is a trend to see), wait for every load to finish, and save the window."""
+    there is a trend to see), wait for every load to finish, and save the window: on the
+    relatives page at that tab of the relative's page, or on the window's ``page``."""
     window.runner.wait_idle()
     rows = window.relatives_model.rowCount()
     for row in range(min(rows, SCREENSHOT_SEARCH_ROWS if tab == WELLBEING_TAB else 1)):
@@ -199,6 +202,12 @@ def take_screenshot(window: MainWindow, target: Path, tab: int = 0) -> None:
     if rows and window.page.sessions:
         window.page.sessions_view.selectRow(0)
     window.page.tabs.setCurrentIndex(tab)
+    if page is not None:
+        window.tabs.setCurrentIndex(page)
+        QApplication.processEvents()
+        window.runner.wait_idle()
+    else:
+        window.tabs.setCurrentWidget(window.relatives_tab)
     QApplication.processEvents()
     save_window(window, target)
 
@@ -247,6 +256,7 @@ def run_gui(
     screenshot: Path | None,
     user: str | None,
     screenshot_tab: int = 0,
+    screenshot_page: int | None = None,
     password: str | None = None,
 ) -> int:
     """Exit codes as the command line's: 0 done, 2 the database cannot be opened, 3 sign-in
@@ -291,7 +301,7 @@ def run_gui(
     window = session.show()
     if screenshot is not None:
         if isinstance(window, MainWindow):
-            take_screenshot(window, screenshot, screenshot_tab)
+            take_screenshot(window, screenshot, screenshot_tab, screenshot_page)
         else:
             QApplication.processEvents()  # the page's first load starts when it is shown
             runner.wait_idle()

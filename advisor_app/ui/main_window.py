@@ -35,12 +35,19 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.ui import instrument_text
 from advisor_app.ui.account_menu import PRODUCT, AccountMenus
+from advisor_app.ui.header_state import RememberedHeader
 from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.mentor_matching_page import MentorMatchingPage
 from advisor_app.ui.offers_page import OfferCatalogue
 from advisor_app.ui.relative_page import RelativePage
-from advisor_app.ui.table_models import ActionsModel, CheckInDueModel, RelativesModel
+from advisor_app.ui.table_models import (
+    ActionColumn,
+    ActionsModel,
+    CheckInDueModel,
+    RelativesModel,
+)
 from advisor_app.ui.task_runner import TaskRunner
+from advisor_app.ui.today_page import TodayPage
 from advisor_app.ui.views import selected_row, table_view
 
 SEARCH_DELAY_MS = 200
@@ -115,14 +122,18 @@ class MainWindow(QMainWindow):
         # -- all follow-ups
         self.follow_ups_model = ActionsModel(self)
         self.follow_ups_view = table_view(self.follow_ups_model, "follow_ups", _("Open follow-ups"))
+        self.follow_ups_header = RememberedHeader(self.follow_ups_view, "follow_ups")
         self.overdue_only = QCheckBox(_("Only &overdue"))
         self.overdue_only.setObjectName("overdue_only")
+        self.mine_only = QCheckBox(_("Only &mine"))
+        self.mine_only.setObjectName("mine_only")
         self.follow_ups_label = QLabel()
         self.follow_ups_label.setObjectName("follow_ups_count")
         follow_ups = QWidget()
         follow_layout = QVBoxLayout(follow_ups)
         follow_top = QHBoxLayout()
         follow_top.addWidget(self.overdue_only)
+        follow_top.addWidget(self.mine_only)
         follow_top.addWidget(self.follow_ups_label, 1)
         follow_layout.addLayout(follow_top)
         follow_layout.addWidget(self.follow_ups_view, 1)
@@ -165,6 +176,16 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
+        # The start page (ui/today_page.py): what the window opens on.
+        self.today = TodayPage(services, self.runner, actor)
+        self.today.open_relative_requested.connect(self.open_relative)
+        self.today.follow_up_changed.connect(self._on_page_changed)
+        self.tabs.addTab(self.today, _("Today"))
+        self.relatives_tab, self.follow_ups_tab, self.check_ins_due_tab = (
+            splitter,
+            follow_ups,
+            check_ins_due,
+        )
         self.tabs.addTab(splitter, _("Relatives"))
         self.tabs.addTab(follow_ups, _("Follow-ups"))
         self.tabs.addTab(check_ins_due, _("Wellbeing follow-up"))
@@ -200,6 +221,7 @@ class MainWindow(QMainWindow):
         self.page.changed.connect(self._on_page_changed)
         self.page.new_session_requested.connect(self.new_session)
         self.overdue_only.toggled.connect(self.load_follow_ups)
+        self.mine_only.toggled.connect(self.load_follow_ups)
         self.follow_ups_view.doubleClicked.connect(self._on_follow_ups_double_clicked)
         self.check_in_period.valueChanged.connect(self._on_check_in_period_changed)
         self.check_in_due_view.doubleClicked.connect(self._on_check_ins_due_double_clicked)
@@ -212,6 +234,7 @@ class MainWindow(QMainWindow):
             lambda: services.reference.topics(actor), self._on_topics_loaded, owner=self
         )
         self.run_search()
+        self.today.load()
 
     # ---- menus and shortcuts -----------------------------------------------------------
     def _build_menus(self) -> None:
@@ -252,7 +275,7 @@ class MainWindow(QMainWindow):
         self.account_menus.finish()
 
     def _on_find_triggered(self) -> None:
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentWidget(self.relatives_tab)
         self.search.setFocus()
         self.search.selectAll()
 
@@ -318,9 +341,9 @@ class MainWindow(QMainWindow):
 
     def _on_page_changed(self) -> None:
         self.run_search()
-        if self.tabs.currentIndex() == 1:
+        if self.tabs.currentWidget() is self.follow_ups_tab:
             self.load_follow_ups()
-        elif self.tabs.currentIndex() == 2:
+        elif self.tabs.currentWidget() is self.check_ins_due_tab:
             self.load_check_ins_due()
 
     # ---- new relative, new session -----------------------------------------------------
@@ -334,7 +357,7 @@ class MainWindow(QMainWindow):
     def _on_relative_saved(self, detail: RelativeDetail) -> None:
         self._pending_select = detail.id
         self.page.detail = None
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentWidget(self.relatives_tab)
         self.run_search()
 
     def _on_new_session_action_triggered(self) -> None:
@@ -374,7 +397,7 @@ class MainWindow(QMainWindow):
     # ---- check-ins ---------------------------------------------------------------------
     def _on_check_in_action_triggered(self) -> None:
         if self.page.detail is not None and self.stack.currentWidget() is self.page:
-            self.tabs.setCurrentIndex(0)
+            self.tabs.setCurrentWidget(self.relatives_tab)
             self.page.new_check_in()
         else:
             self._on_find_triggered()
@@ -417,7 +440,7 @@ class MainWindow(QMainWindow):
 
     def open_relative(self, relative_id: int, name: str) -> None:
         """Show the relative's page: search for the name and select the row."""
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentWidget(self.relatives_tab)
         self.search.blockSignals(True)
         self.search.setText(name)
         self.search.blockSignals(False)
@@ -440,15 +463,18 @@ class MainWindow(QMainWindow):
     def _on_tabs_current_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.offers:
             self.offers.ensure_loaded()
-        if index == 1:
+        if self.tabs.widget(index) is self.follow_ups_tab:
             self.load_follow_ups()
-        elif index == 2:
+        elif self.tabs.widget(index) is self.check_ins_due_tab:
             self.load_check_ins_due()
+        elif self.tabs.widget(index) is self.today:
+            self.today.load()
 
     def load_follow_ups(self) -> None:
         services, actor, overdue = self.services, self.actor, self.overdue_only.isChecked()
+        mine = self.mine_only.isChecked()
         self.runner.submit(
-            lambda: services.sessions.open_actions(actor, overdue_only=overdue),
+            lambda: services.sessions.open_actions(actor, overdue_only=overdue, mine_only=mine),
             self._on_follow_ups_loaded,
             self._show_error,
             owner=self,
@@ -456,7 +482,9 @@ class MainWindow(QMainWindow):
 
     def _on_follow_ups_loaded(self, actions: tuple[ActionView, ...]) -> None:
         self.follow_ups_model.set_rows(actions)
-        self.follow_ups_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        if not self.follow_ups_header.restored:
+            self.follow_ups_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.follow_ups_header.fit(ActionColumn.DESCRIPTION)
         overdue = sum(1 for a in actions if a.overdue)
         self.follow_ups_label.setText(
             _("{n} open, {late} overdue").format(n=len(actions), late=overdue)

@@ -50,6 +50,7 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.services.instruments import InstrumentRegistry, shipped
 from advisor_app.ui.corrections import CheckInBar, DeleteRelativeButton, SessionBar
+from advisor_app.ui.bookings_section import BookingsSection
 from advisor_app.ui.labels import label
 from advisor_app.ui.mentor_tab import MentorTab
 from advisor_app.ui.referrals_section import ReferralsSection
@@ -233,8 +234,13 @@ class RelativePage(QWidget):
         self.done_button = _button(_("Mark &done"), "mark_done")
         self.done_button.clicked.connect(self._on_done_button_clicked)
 
+        # Booked meetings (ui/bookings_section.py): loaded with the relative.
+        self.bookings = BookingsSection(self._services, self._runner, self._actor)
+        self.bookings.changed.connect(self.changed)
+
         layout = QVBoxLayout(page)
         layout.addLayout(self.contact)
+        layout.addWidget(self.bookings)
         relations_title = QLabel(_("Citizens cared for, and consents"))
         relations_title.setBuddy(self.relations_view)
         layout.addWidget(relations_title)
@@ -386,6 +392,7 @@ class RelativePage(QWidget):
         self._on_all_actions_selection_changed()
         self.show_check_ins(page.check_ins)
         self._show_referrals()
+        self.bookings.load(page.detail.id, page.detail.name, page.detail.language)
 
     def _show_referrals(self) -> None:
         """Load the referrals when their tab is shown (each load is a logged read)."""

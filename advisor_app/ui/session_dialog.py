@@ -81,6 +81,7 @@ def _elapsed_text(seconds: int) -> str:
 class SessionDialog(QDialog):
     session_saved = Signal(object)  # SessionView
     handout_dialog_opened = Signal(object)  # HandoutDialog, after "save and make a handout"
+    booking_dialog_opened = Signal(object)  # BookingDialog, after "save and book next meeting"
 
     def __init__(
         self,
@@ -258,6 +259,14 @@ class SessionDialog(QDialog):
         self.handout_button.setVisible(not self.anonymous)  # an anonymous session has nobody
         self.handout_button.clicked.connect(self._on_handout_button_clicked)
         self._handout_after = False
+        # The end of the session: save it and book the next meeting (ui/booking_dialog.py).
+        self.book_button = self.buttons.addButton(
+            _("Save and &book next meeting"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.book_button.setObjectName("save_and_book")
+        self.book_button.setVisible(not self.anonymous)
+        self.book_button.clicked.connect(self._on_book_button_clicked)
+        self._book_after = False
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
@@ -420,12 +429,35 @@ class SessionDialog(QDialog):
         self._handout_after = True
         self.save()
 
+    def _on_book_button_clicked(self) -> None:
+        self._book_after = True
+        self.save()
+
     def _on_saved(self, session: object) -> None:
         self._timer.stop()
         self.session_saved.emit(session)
         super().accept()
         if self._handout_after and self._relative is not None:
             self._open_handout(getattr(session, "id", None))
+        elif self._book_after and self._relative is not None:
+            self._open_booking(getattr(session, "id", None))
+
+    def _open_booking(self, session_id: int | None) -> None:
+        from advisor_app.ui.booking_dialog import BookingDialog
+
+        assert self._relative is not None
+        dialog = BookingDialog(
+            self._services,
+            self._runner,
+            self._actor,
+            self._relative.id,
+            self._relative.name,
+            session_id=session_id,
+            parent=self.parentWidget(),
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.booking_dialog_opened.emit(dialog)
 
     def _open_handout(self, session_id: int | None) -> None:
         """The handout at the end of the session, with the follow-ups just agreed."""
@@ -446,6 +478,7 @@ class SessionDialog(QDialog):
 
     def _on_error(self, error: ServiceError) -> None:
         self._handout_after = False
+        self._book_after = False
         fields = {
             "duration": self.duration,
             "started_at": self.started,

@@ -30,7 +30,7 @@ def test_switching_language_rebuilds_the_window_in_english(qtbot, services, requ
     first = session.show()
     qtbot.addWidget(first)
     qtbot.waitUntil(lambda: first.relatives_model.rowCount() == 1, timeout=10_000)
-    danish_tab = first.tabs.tabText(0)
+    danish_tab = first.tabs.tabText(1)
     english = next(
         a for a in first.findChildren(type(first.new_relative_action)) if a.data() == "en"
     )
@@ -39,7 +39,8 @@ def test_switching_language_rebuilds_the_window_in_english(qtbot, services, requ
     assert second is not first
     qtbot.addWidget(second)
     assert i18n.current_language() == "en"
-    assert second.tabs.tabText(0) == "Relatives"
+    assert second.tabs.tabText(0) == "Today"
+    assert second.tabs.tabText(1) == "Relatives"
     assert danish_tab != "Relatives"
     assert QSettings().value("language") == "en"
     qtbot.waitUntil(lambda: second.relatives_model.rowCount() == 1, timeout=10_000)

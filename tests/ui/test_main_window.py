@@ -149,7 +149,7 @@ def test_record_a_session_from_the_page_and_see_it(qtbot, window, services, acto
 
 
 def test_follow_ups_tab_lists_overdue_first_and_opens_the_relative(qtbot, window):  # type: ignore[no-untyped-def]
-    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentWidget(window.follow_ups_tab)
     qtbot.waitUntil(lambda: window.follow_ups_model.rowCount() == 1, timeout=10_000)
     action = window.follow_ups_model.row_at(0)
     assert action.overdue and action.relative_name == "Søren Kierkegaard"
@@ -157,7 +157,7 @@ def test_follow_ups_tab_lists_overdue_first_and_opens_the_relative(qtbot, window
     window.follow_ups_view.selectRow(0)
     with qtbot.waitSignal(window.page.loaded, timeout=10_000):
         window._on_follow_ups_double_clicked(None)
-    assert window.tabs.currentIndex() == 0
+    assert window.tabs.currentWidget() is window.relatives_tab
     assert window.page.detail.name == "Søren Kierkegaard"
 
 

@@ -95,7 +95,7 @@ def test_refer_a_relative_to_two_offers_and_see_them_on_the_page(  # type: ignor
     relative_id = register(services, actor)
     win = open_main(qtbot, services, actor, runner)
     refer_two(qtbot, win, services, actor)
-    win.tabs.setCurrentIndex(0)
+    win.tabs.setCurrentWidget(win.relatives_tab)
     page = win.page
     with qtbot.waitSignal(page.referrals.loaded, timeout=TIMEOUT) as loaded:
         page.tabs.setCurrentWidget(page.referrals)

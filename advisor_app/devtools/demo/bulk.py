@@ -60,6 +60,7 @@ TABLE_ORDER = (
     "relief_need",
     "offer_referral",
     "record_revision",
+    "booking",
 )
 # What each row tuple fills, in order: every column of the table, as the models declare them.
 COLUMNS: dict[str, tuple[str, ...]] = {

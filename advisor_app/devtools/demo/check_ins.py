@@ -253,5 +253,6 @@ class CheckIns:
                 due=due,
                 status=status,
                 completed=completed,
+                owner_id=self.advisor_id,
             )
             self.actions += 1

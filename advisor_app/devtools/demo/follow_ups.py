@@ -47,6 +47,7 @@ def add_follow_up(
     due: int | None,
     status: ActionStatus,
     completed: int | None,
+    owner_id: int,
 ) -> None:
     rows.add(
         "follow_up_action",
@@ -59,6 +60,7 @@ def add_follow_up(
             None if due is None else values.day(due),
             status.value,
             None if completed is None else values.at(completed),
+            owner_id,  # the advisor who agreed it
             1,
         ),
     )

@@ -5,10 +5,10 @@ event.
 Random streams: ``Random(seed)`` draws the session counts and then the people;
 ``time-{seed}`` when and what (dates, sessions, notes, follow-ups); ``cpr-{seed}`` CPR
 numbers; ``check-in-{seed}`` check-ins; ``relief-{seed}`` relief arrangements;
-``offers-{seed}`` referrals; ``mentors-{seed}`` mentors and matches; ``municipality-{seed}``
-the municipal settings (only those still empty). A capability that adds demo data takes a
-stream of its own (``<name>-{seed}``) and draws from no other, so every seed's existing rows
-stay as they were.
+``offers-{seed}`` referrals; ``mentors-{seed}`` mentors and matches; ``bookings-{seed}``
+booked meetings; ``municipality-{seed}`` the municipal settings (only those still empty).
+A capability that adds demo data takes a stream of its own (``<name>-{seed}``) and draws
+from no other, so every seed's existing rows stay as they were.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from advisor_app.devtools.demo.bookings import Bookings
 from advisor_app.devtools.demo.bulk import (
     Rows,
     Sink,
@@ -132,6 +133,13 @@ class _Relatives:
             advisor_id=advisor_id,
             offers=offers,
         )
+        self.bookings = Bookings(
+            rows=rows,
+            values=values,
+            today=today,
+            rng=random.Random(f"bookings-{seed}"),
+            advisor_id=advisor_id,
+        )
 
     def relative(self, n_sessions: int) -> None:
         """A relative, the citizens they care for, their course with ``n_sessions``
@@ -159,6 +167,7 @@ class _Relatives:
         self.referrals.referrals(case_id, household, meetings)
         self.mentors.relative(relative_id, case_id, household.child, created)
         self.deletions.relative(relative_id, meetings)
+        self.bookings.relative(relative_id, closed)
 
     def anonymous_session(self) -> None:
         self.sessions.anonymous_session()

@@ -275,6 +275,7 @@ class Mentors:
                 "due_on": self.values.day(due),
                 "status": status.value,
                 "completed_at": None if completed is None else self.values.at(completed),
+                "owner_id": self.advisor_id,
                 "version": 1,
             },
         )

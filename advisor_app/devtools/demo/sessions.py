@@ -273,6 +273,7 @@ class Sessions:
             due=due,
             status=status,
             completed=completed,
+            owner_id=self.advisor_id,
         )
 
     def _participants(

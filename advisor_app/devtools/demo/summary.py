@@ -34,6 +34,7 @@ class DemoSummary:
     mentor_matches: int = 0
     mentor_reviews: int = 0
     deleted_records: int = 0  # tombstones of deleted sessions and check-ins
+    bookings: int = 0  # booked meetings, a few of them cancelled
 
     @classmethod
     def of(
@@ -65,6 +66,7 @@ class DemoSummary:
             mentor_matches=counts.get("mentor_match", 0),
             mentor_reviews=counts.get("mentor_review", 0),
             deleted_records=counts.get("record_revision", 0),
+            bookings=counts.get("booking", 0),
         )
 
     def __str__(self) -> str:
@@ -77,7 +79,8 @@ class DemoSummary:
             f"{self.participants:,} participants, "
             f"{self.relief_arrangements:,} relief arrangements, "
             f"{self.referrals:,} referrals to offers, {self.mentors:,} mentors, "
-            f"{self.mentor_requests:,} wishing for a mentor, {self.mentor_matches:,} mentor matches"
+            f"{self.mentor_requests:,} wishing for a mentor, {self.mentor_matches:,} mentor matches, "
+            f"{self.bookings:,} booked meetings"
         )
 
     def audit_detail(self, seed: int) -> str:
