@@ -123,6 +123,7 @@ def test_every_public_service_method_passes_the_door_with_a_declared_permission(
         "statistics",
         "settings",
         "handouts",
+        "duplicates",
     }
     assert undeclared(sqlite_services) == []
     # Every one of them is in the table below, and nothing in the table is stale.
@@ -784,6 +785,13 @@ CALLS: dict[str, Call] = {
             w.services.handouts.compose(w.advisor, w.family.id),
             "cd" * 32,
             HandoutDelivery.PRINTED,
+        ),
+    ),
+    "duplicates.possible_duplicates": Call(
+        frozenset({A}),
+        [(S, "relative")],
+        lambda w, a, _: w.as_(a).duplicates.possible_duplicates(
+            a, relative_input("Ny Person")
         ),
     ),
 }

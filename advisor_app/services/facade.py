@@ -18,6 +18,7 @@ from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
 from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.door import Door, Gated
+from advisor_app.services.duplicates import DuplicateService
 from advisor_app.services.handouts import HandoutService
 from advisor_app.services.mentors import MentorService
 from advisor_app.services.offers import OfferService
@@ -45,6 +46,7 @@ class Services:
     statistics: StatisticsService
     settings: SettingsService
     handouts: HandoutService
+    duplicates: DuplicateService
 
     @classmethod
     def build(
@@ -67,6 +69,7 @@ class Services:
             statistics=StatisticsService(door),
             settings=SettingsService(door),
             handouts=HandoutService(door),
+            duplicates=DuplicateService(door),
         )
 
     def gated(self) -> dict[str, Gated]:
