@@ -790,9 +790,7 @@ CALLS: dict[str, Call] = {
     "duplicates.possible_duplicates": Call(
         frozenset({A}),
         [(S, "relative")],
-        lambda w, a, _: w.as_(a).duplicates.possible_duplicates(
-            a, relative_input("Ny Person")
-        ),
+        lambda w, a, _: w.as_(a).duplicates.possible_duplicates(a, relative_input("Ny Person")),
     ),
 }
 WORKSTATION_ONLY = {"accounts.change_own_password", "accounts.set_password"}

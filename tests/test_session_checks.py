@@ -76,6 +76,7 @@ def test_warnings_before_the_course_and_for_a_short_session() -> None:
         course_started_on=date(2024, 3, 1),
         anonymous=False,
         notes="Karen Hansen",  # a named session may name people
+        today=date(2025, 6, 1),
     )
     assert [w.code for w in found] == ["before_course", "short"]
     assert found[0].translated(str) == (
@@ -91,6 +92,7 @@ def test_an_ordinary_session_has_no_warnings() -> None:
             course_started_on=date(2024, 3, 1),
             anonymous=True,
             notes="Træt og presset. Henvist til pårørendegruppe.",
+            today=date(2025, 6, 1),
         )
         == ()
     )
@@ -103,7 +105,24 @@ def test_an_anonymous_note_that_identifies() -> None:
         course_started_on=None,
         anonymous=True,
         notes="Datter af Inge, cpr 010190-1234.",
+        today=date(2025, 6, 1),
     )
     assert [w.code for w in found] == ["note_cpr", "note_name"]
     assert "010190-xxxx" in found[0].translated(str)
     assert "1234" not in found[0].translated(str)
+
+
+def test_without_a_course_a_date_long_ago_is_warned_about() -> None:
+    def codes(started: date) -> list[str]:
+        found = session_warnings(
+            started_on=started,
+            duration_minutes=45,
+            course_started_on=None,
+            anonymous=False,
+            notes="",
+            today=date(2025, 6, 1),
+        )
+        return [w.code for w in found]
+
+    assert codes(date(1990, 6, 1)) == ["long_ago"]
+    assert codes(date(2025, 5, 20)) == []  # last week's meeting written up today

@@ -24,6 +24,7 @@ from advisor_app.domain.cpr import century
 from advisor_app.domain.errors import N_
 
 SHORT_SESSION_MINUTES = 5
+LONG_AGO_DAYS = 365  # without a course yet: a date this far back is most likely a typo
 
 # Six digits of a date, an optional dash or space, four digits; not inside a longer number.
 _CPR_LIKE = re.compile(r"(?<![0-9])([0-9]{2})([0-9]{2})([0-9]{2})[ -]?([0-9]{4})(?![0-9])")
@@ -125,9 +126,21 @@ def session_warnings(
     course_started_on: date | None,
     anonymous: bool,
     notes: str,
+    today: date,
 ) -> tuple[SessionWarning, ...]:
-    """What the advisor should confirm before the session is saved (empty: nothing)."""
+    """What the advisor should confirm before the session is saved (empty: nothing).
+
+    A relative's course (forløb) opens with the first session; before that, and for an
+    anonymous session, a date more than a year back is what is warned about."""
     warnings: list[SessionWarning] = []
+    if course_started_on is None and (today - started_on).days > LONG_AGO_DAYS:
+        warnings.append(
+            SessionWarning(
+                "long_ago",
+                N_("The session is dated {date}, more than a year ago."),
+                (("date", started_on.strftime("%d.%m.%Y")),),
+            )
+        )
     if course_started_on is not None and started_on < course_started_on:
         warnings.append(
             SessionWarning(
