@@ -327,6 +327,7 @@ class MainWindow(QMainWindow):
 
         dialog = RelativeDialog(self.services, self.runner, self.actor, None, self)
         dialog.relative_saved.connect(self._on_relative_saved)
+        dialog.existing_chosen.connect(lambda row: self.open_relative(row.id, row.name))
         dialog.open()
 
     def _on_relative_saved(self, detail: RelativeDetail) -> None:

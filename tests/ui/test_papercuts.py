@@ -1,0 +1,90 @@
+"""Things that bothered in use: the duplicate warning when registering, the user guide on F1,
+the About box."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from advisor_app.services.dto import RelativeInput
+from advisor_app.ui.duplicate_prompt import DuplicatePrompt
+from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.relative_dialog import RelativeDialog
+
+
+@pytest.fixture
+def window(qtbot, services, actor, runner):  # type: ignore[no-untyped-def]
+    services.relatives.register(
+        actor, RelativeInput(name="Søren Kierkegaard", phone="11 22 33 44", birth_year=1961)
+    )
+    services.relatives.register(actor, RelativeInput(name="Åse Ærbø", birth_year=1950))
+    win = MainWindow(services, actor, runner)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.search_finished, timeout=10_000):
+        win.show()
+    return win
+
+
+def open_new_relative(qtbot, window):  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.findChild(RelativeDialog) is not None, timeout=5_000)
+    dialog = window.findChild(RelativeDialog)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_registering_the_same_person_again_offers_the_existing_one(qtbot, window, services, actor):  # type: ignore[no-untyped-def]
+    dialog = open_new_relative(qtbot, window)
+    qtbot.keyClicks(dialog.relative_fields.name, "soren kierkegaard")
+    qtbot.keyClicks(dialog.relative_fields.phone, "11223344")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.findChild(DuplicatePrompt) is not None, timeout=10_000)
+    prompt = dialog.findChild(DuplicatePrompt)
+    assert prompt.rows.count() == 1
+    assert prompt.rows.item(0).text().startswith("Søren Kierkegaard")
+    assert "11 22 33 44" in prompt.rows.item(0).text()
+
+    # Go back: the form keeps what was typed and nothing is saved.
+    qtbot.mouseClick(prompt.back_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.relative_fields.name.text() == "soren kierkegaard"
+    assert services.relatives.search(actor, "kierkegaard").total == 1
+
+    # Again, and open the existing relative instead.
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(p.isVisible() for p in dialog.findChildren(DuplicatePrompt)),
+        timeout=10_000,
+    )
+    prompt = next(p for p in dialog.findChildren(DuplicatePrompt) if p.isVisible())
+    qtbot.mouseClick(prompt.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+    qtbot.waitUntil(
+        lambda: window.page.detail is not None and window.page.detail.name == "Søren Kierkegaard",
+        timeout=10_000,
+    )
+    assert services.relatives.search(actor, "kierkegaard").total == 1
+
+
+def test_registering_anyway_makes_a_second_record(qtbot, window, services, actor):  # type: ignore[no-untyped-def]
+    dialog = open_new_relative(qtbot, window)
+    qtbot.keyClicks(dialog.relative_fields.name, "Åse Ærbø")
+    qtbot.keyClicks(dialog.relative_fields.birth_year, "1950")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.findChild(DuplicatePrompt) is not None, timeout=10_000)
+    prompt = dialog.findChild(DuplicatePrompt)
+    with qtbot.waitSignal(dialog.relative_saved, timeout=10_000):
+        qtbot.mouseClick(prompt.register_button, Qt.MouseButton.LeftButton)
+    assert services.relatives.search(actor, "aerbo").total == 2
+
+
+def test_a_new_name_is_registered_without_a_question(qtbot, window, services, actor):  # type: ignore[no-untyped-def]
+    dialog = open_new_relative(qtbot, window)
+    qtbot.keyClicks(dialog.relative_fields.name, "Bodil Ipsen")
+    qtbot.keyClicks(dialog.relative_fields.birth_year, "1961")
+    with qtbot.waitSignal(dialog.relative_saved, timeout=10_000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.findChild(DuplicatePrompt) is None
+    assert QApplication.activeModalWidget() is not dialog
