@@ -462,7 +462,7 @@ class MainWindow(QMainWindow):
     def _show_error(self, error: ServiceError) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            _("advisor_app"),
+            _(PRODUCT),
             error.translated(_),
             QMessageBox.StandardButton.Ok,
             self,

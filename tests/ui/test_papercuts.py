@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from advisor_app import __version__
+from advisor_app.domain.enums import Role
 from advisor_app.services.dto import RelativeInput
 from advisor_app.ui.duplicate_prompt import DuplicatePrompt
+from advisor_app.ui.help_dialog import HelpDialog, guide_html
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.relative_dialog import RelativeDialog
+from tests.factories import make_user
 
 
 @pytest.fixture
@@ -88,3 +92,50 @@ def test_a_new_name_is_registered_without_a_question(qtbot, window, services, ac
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.findChild(DuplicatePrompt) is None
     assert QApplication.activeModalWidget() is not dialog
+
+
+def test_f1_opens_the_guide_in_danish_with_every_shortcut(qtbot, window):  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    qtbot.waitActive(window)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: window.findChild(HelpDialog) is not None, timeout=5_000)
+    guide = window.findChild(HelpDialog)
+    qtbot.waitExposed(guide)
+    text = guide.browser.toPlainText()
+    assert "Mødet" in text and "Opfølgning" in text and "Mentorpårørende" in text
+    # Generated from the menus: every action's key is there, F1 and Ctrl+N among them.
+    for action in (window.new_relative_action, window.account_menus.guide_action):
+        assert action.shortcut().toString() in text
+    assert "Ctrl+Shift+K" in text and "F11" in text
+    assert "<!--" not in guide.browser.toHtml()
+    # F1 again brings the open guide forward rather than a second one.
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert len(window.findChildren(HelpDialog)) == 1
+    guide.close()
+
+
+def test_the_english_guide(qtbot, window):  # type: ignore[no-untyped-def]
+    html = guide_html(window, "en")
+    assert "The meeting" in html and "Ctrl+N" in html
+
+
+def test_about_names_version_database_and_licences(qtbot, window, services):  # type: ignore[no-untyped-def]
+    window.account_menus._on_about_triggered()
+    box = window.findChild(QMessageBox, "about_box")
+    assert box is not None and box.isVisible()
+    text = box.text()
+    assert __version__ in text and services.describe_database() in text
+    assert "WHO-5" in text and "Psykiatrisk Center Nordsjælland" in text
+    assert "DejaVu" in text and "LGPL" in text
+    box.close()
+
+
+def test_the_title_names_the_municipality_from_the_settings(qtbot, services, actor, runner):  # type: ignore[no-untyped-def]
+    admin = make_user(services, "anne", "Anne Admin", Role.ADMIN)
+    services.settings.save(admin, {"municipality.name": "Herning Kommune"})
+    win = MainWindow(services, actor, runner)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(
+        lambda: win.windowTitle() == "Pårørendevejledning – Herning Kommune", timeout=10_000
+    )
