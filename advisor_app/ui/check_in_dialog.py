@@ -32,9 +32,10 @@ from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import CheckInMode, Language
 from advisor_app.domain.errors import N_, ServiceError, ValidationError
 from advisor_app.domain.instruments import BAND_TEXTS, STEP_TEXTS, Instrument, Prompt
-from advisor_app.i18n import _, catalog
+from advisor_app.i18n import _, catalog, current_language
 from advisor_app.services.dto import (
     ActionInput,
+    AnswerView,
     CheckInInput,
     CheckInResult,
     InstrumentAnswers,
@@ -68,6 +69,32 @@ def prompt_text(prompt: Prompt) -> str:
 
 def band_text(band: str | None) -> str:
     return _(BAND_TEXTS[band]) if band in BAND_TEXTS else ""
+
+
+def low_answer_lines(instrument: Instrument, answers: tuple[AnswerView, ...]) -> list[str]:
+    """Which answers were at the instrument's low end (WHO-5: 0 or 1), each with its number,
+    its text where the text may be shown, and the answer: what to ask more about."""
+    if instrument.low_item_max is None:
+        return []
+    values = {a.item_id: a.value for a in answers if a.instrument_id == instrument.id}
+    language = current_language()
+    shown = instrument.text_allowed or instrument.text_loaded
+    found = []
+    for number, item in enumerate(instrument.scale_items, 1):
+        value = values.get(item.id)
+        if value is None or value > instrument.low_item_max:
+            continue
+        text = item.text_in(language) if shown else ""
+        what = f"{number}. {text}" if text else _("Item {number}").format(number=number)
+        found.append("• " + _("{item}: answered {value}").format(item=what, value=value))
+    if not found:
+        return []
+    heading = (
+        _("Answers at 0 or 1:")
+        if instrument.low_item_max == 1
+        else _("Answers at {value} or lower:").format(value=instrument.low_item_max)
+    )
+    return [heading, *found]
 
 
 class CheckInDialog(QDialog):
@@ -403,6 +430,7 @@ class CheckInDialog(QDialog):
             )
         if not lines:
             lines.append(_("Saved. This check-in has no score: talk about the answers."))
+        lines.extend(low_answer_lines(instrument, view.answers))
         self.result_label.setText("\n".join(lines))
         self.prompts_label.setText(
             "\n".join("• " + prompt_text(p) for p in result.prompts)

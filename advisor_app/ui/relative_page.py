@@ -492,6 +492,7 @@ class RelativePage(QWidget):
     def show_check_ins(self, check_ins: tuple[CheckInView, ...]) -> None:
         self.check_ins = check_ins
         self.check_ins_model.set_rows(check_ins)
+        self.check_ins_view.resizeColumnsToContents()  # the headers whole ("Arbejde og ...")
         self.check_ins_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         scored = list(dict.fromkeys(c.instrument_id for c in check_ins if c.score is not None))
         wanted = self.chart_instrument.currentData()

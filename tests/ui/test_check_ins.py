@@ -4,6 +4,7 @@ follow-ups; a child gets the smiley check-in; the follow-up list opens the relat
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,11 +12,14 @@ from PySide6.QtCore import Qt
 
 from advisor_app.domain.enums import ConsentMethod, ConsentScope, Language, RelationType
 from advisor_app.services.dto import (
+    CheckInDueRow,
+    CheckInId,
     CheckInInput,
     CitizenInput,
     ConsentInput,
     InstrumentAnswers,
     RelationInput,
+    RelativeId,
     RelativeInput,
 )
 from advisor_app.ui.check_in_dialog import CheckInDialog
@@ -124,6 +128,11 @@ def test_relative_fills_who5_in_the_relatives_view_and_the_advisor_sees_the_prom
     assert dialog.result_box.isVisibleTo(dialog)
     assert "32" in dialog.result_label.text()
     assert "Nedsat trivsel" in dialog.result_label.text()
+    # Which answers were 0 or 1, by number and text: what to ask more about.
+    low = dialog.result_label.text().split("Svar på 0 eller 1:")[1]
+    assert "2. Jeg har følt mig rolig og afslappet: svaret 1" in low
+    assert "4. Jeg er vågnet frisk og udhvilet: svaret 1" in low
+    assert "1. Jeg har været glad" not in low
     prompts = dialog.prompts_label.text()
     assert "faldet 40 point" in prompts and "50 eller lavere" in prompts
 
@@ -361,3 +370,19 @@ def test_a_bug_while_saving_gives_the_buttons_back_and_keeps_the_answers(  # typ
     assert dialog.save_button.isEnabled() and dialog.cancel_button.isEnabled()
     assert dialog.main_form.values() == (3, 3, 3, 3, 3) and dialog.saved_result is None
     window.findChild(object, "bug_box").done(0)
+
+
+def test_a_good_score_is_not_red_because_of_another_answer(qtmodeltester):  # type: ignore[no-untyped-def]
+    """WHO-5 76 with an own-life answer at 'Not at all': the reason is red, the score not."""
+    model = CheckInDueModel()
+    row = CheckInDueRow(
+        RelativeId(1), "Bjørn", CheckInId(1), datetime(2026, 5, 1, tzinfo=UTC), "who5",
+        76, "good", ("own_life_low",), False,
+    )  # fmt: skip
+    low = replace(row, check_in_id=CheckInId(2), score=44, band="poor", prompts=("score_50",))
+    model.set_rows([row, low])
+    qtmodeltester.check(model)
+    red = Qt.ItemDataRole.ForegroundRole
+    assert model.index(0, 3).data(red) is None  # the score 76
+    assert model.index(0, 4).data(red) is not None  # why: the own-life answer
+    assert model.index(1, 3).data(red) is not None  # the score 44
