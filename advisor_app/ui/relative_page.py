@@ -326,6 +326,8 @@ class RelativePage(QWidget):
         self.chart_layout.setContentsMargins(0, 0, 0, 0)
         self.check_ins_model = CheckInsModel(self)
         self.check_ins_view = table_view(self.check_ins_model, "check_ins", _("Check-ins"))
+        # Ten columns sized to their headers; a stretched last one would cut "Bekymringer".
+        self.check_ins_view.horizontalHeader().setStretchLastSection(False)
         self.check_in_text = QTextBrowser()
         self.check_in_text.setObjectName("check_in_detail")
         self.check_in_text.setAccessibleName(_("Selected check-in"))

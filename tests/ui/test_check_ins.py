@@ -386,3 +386,11 @@ def test_a_good_score_is_not_red_because_of_another_answer(qtmodeltester):  # ty
     assert model.index(0, 3).data(red) is None  # the score 76
     assert model.index(0, 4).data(red) is not None  # why: the own-life answer
     assert model.index(1, 3).data(red) is not None  # the score 44
+
+
+def test_the_wellbeing_table_shows_its_headers_whole(qtbot, window, family):  # type: ignore[no-untyped-def]
+    open_page(qtbot, window, family.id)
+    view = window.page.check_ins_view
+    header = view.horizontalHeader()
+    for column in range(window.page.check_ins_model.columnCount()):
+        assert view.columnWidth(column) >= header.sectionSizeHint(column), column
