@@ -290,12 +290,15 @@ class CheckInDialog(QDialog):
             font = self.font()
             font.setPointSizeF(self._base_font.pointSizeF() * RELATIVE_VIEW_FONT_SCALE)
             self.setFont(font)
+            self.banner.clear()  # the advisor's message is not the relative's to read
+            self._scale_indicators(True)
             self.result_box.hide()
             self.showFullScreen()
         else:
             if self.saved_result is None and self._answers() == self._answers_before:
                 self.mode.setCurrentIndex(self._mode_before)
             self.setFont(self._base_font)
+            self._scale_indicators(False)
             self.result_box.setVisible(self.saved_result is not None)
             self.thanks.hide()
             self.questions_area.show()
@@ -377,6 +380,17 @@ class CheckInDialog(QDialog):
             language=Language(self.language),
             taken_at=from_qdatetime(self.taken_at.dateTime()),
         )
+
+    def _scale_indicators(self, large: bool) -> None:
+        """The radio buttons' circles grow with the large text (a style's indicator keeps its
+        pixel size whatever the font); the questions wrap rather than run off the right."""
+        side = self.fontMetrics().height()
+        self.questions.setStyleSheet(
+            f"QRadioButton::indicator {{ width: {side}px; height: {side}px; }}" if large else ""
+        )
+        for form in (self.main_form, self.own_life_form):
+            if form is not None:
+                form.set_one_answer_per_line(large)
 
     @property
     def saving(self) -> bool:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QRadioButton, QStyle
 
 from advisor_app.domain.enums import ConsentMethod, ConsentScope, Language, RelationType
 from advisor_app.services.dto import (
@@ -394,3 +395,40 @@ def test_the_wellbeing_table_shows_its_headers_whole(qtbot, window, family):  # 
     header = view.horizontalHeader()
     for column in range(window.page.check_ins_model.columnCount()):
         assert view.columnWidth(column) >= header.sectionSizeHint(column), column
+
+
+def test_the_relatives_view_at_800_by_800_fits_and_shows_no_advisor_error(  # type: ignore[no-untyped-def]
+    qtbot, window, family
+):
+    open_page(qtbot, window, family.id)
+    dialog = open_check_in(qtbot, window)
+    # The advisor sees a red message (changing instrument cleared answers) ...
+    answer(qtbot, dialog, "who5", [("1", 2)])
+    dialog.instrument_combo.setCurrentIndex(1)
+    assert dialog.banner.isVisible()
+    dialog.instrument_combo.setCurrentIndex(0)
+    qtbot.keyClick(dialog, Qt.Key.Key_F11)
+    # ... the relative does not.
+    assert not dialog.banner.isVisible()
+    dialog.showNormal()
+    dialog.resize(800, 800)
+    qtbot.waitUntil(lambda: dialog.width() == 800, timeout=5_000)
+    area = dialog.questions_area
+    qtbot.waitUntil(lambda: area.horizontalScrollBar().maximum() == 0, timeout=5_000)
+    right = area.viewport().width()
+    forms = [f for f in (dialog.main_form, dialog.own_life_form) if f is not None]
+    labels = [w for f in forms for w in f.findChildren(QLabel) if w.isVisibleTo(dialog)]
+    buttons = [w for f in forms for w in f.findChildren(QRadioButton) if w.isVisibleTo(dialog)]
+    assert labels and buttons
+    for label in labels:
+        assert label.mapTo(area.viewport(), label.rect().topRight()).x() <= right
+    for button in buttons:
+        assert button.mapTo(area.viewport(), button.rect().topRight()).x() <= right
+    # The radio buttons grow with the large text.
+    size = (
+        buttons[0]
+        .style()
+        .pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorWidth, None, buttons[0])
+    )
+    assert size >= dialog.fontMetrics().height() * 0.8
+    qtbot.keyClick(dialog, Qt.Key.Key_F11)
