@@ -33,7 +33,7 @@ from advisor_app.services.dto import (
     TopicView,
 )
 from advisor_app.services.facade import Services
-from advisor_app.ui import instrument_text
+from advisor_app.ui import empty_state, instrument_text
 from advisor_app.ui.account_menu import PRODUCT, AccountMenus
 from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.mentor_matching_page import MentorMatchingPage
@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.mentor_matching.proposals_saved.connect(self._on_page_changed)
         self.tabs.addTab(self.mentor_matching, _("Mentor matching"))
         self.setCentralWidget(self.tabs)
+        empty_state.for_main_window(self)  # empty lists say so (ui/empty_state.py)
 
         self.busy_label = QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)

@@ -49,6 +49,7 @@ from advisor_app.services.dto import (
 )
 from advisor_app.services.facade import Services
 from advisor_app.services.instruments import InstrumentRegistry, shipped
+from advisor_app.ui import empty_state
 from advisor_app.ui.labels import label
 from advisor_app.ui.mentor_tab import MentorTab
 from advisor_app.ui.referrals_section import ReferralsSection
@@ -154,6 +155,7 @@ class RelativePage(QWidget):
         self.mentor_tab.changed.connect(self._after_save)
         self.tabs.addTab(self.mentor_tab, _("Mentor"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        empty_state.for_relative_page(self)  # empty lists say so (ui/empty_state.py)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)

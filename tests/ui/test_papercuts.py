@@ -3,6 +3,8 @@ the About box."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -11,10 +13,11 @@ from advisor_app import __version__
 from advisor_app.domain.enums import Role
 from advisor_app.services.dto import RelativeInput
 from advisor_app.ui.duplicate_prompt import DuplicatePrompt
+from advisor_app.ui.empty_state import EmptyHint
 from advisor_app.ui.help_dialog import HelpDialog, guide_html
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.relative_dialog import RelativeDialog
-from tests.factories import make_user
+from tests.factories import make_user, record_with_actions
 
 
 @pytest.fixture
@@ -139,3 +142,34 @@ def test_the_title_names_the_municipality_from_the_settings(qtbot, services, act
     qtbot.waitUntil(
         lambda: win.windowTitle() == "Pårørendevejledning – Herning Kommune", timeout=10_000
     )
+
+
+def test_empty_lists_say_so_and_their_buttons_wait(qtbot, window, services, actor):  # type: ignore[no-untyped-def]
+    # The relatives list: a search that finds nobody.
+    with qtbot.waitSignal(window.search_finished, timeout=10_000):
+        window.search.setText("zzzz")
+    hint = window.relatives_view.findChild(EmptyHint)
+    assert hint.isVisible() and hint.text() == "Ingen pårørende fundet."
+    with qtbot.waitSignal(window.search_finished, timeout=10_000):
+        window.search.clear()
+    assert not hint.isVisible()
+    # The relative's page: no follow-ups, so "Mark done" has nothing to act on.
+    relative = window.relatives_model.row_at(0)
+    with qtbot.waitSignal(window.page.loaded, timeout=10_000):
+        assert window.select_relative(relative.id)
+    page = window.page
+    open_hint = page.open_actions_view.findChild(EmptyHint)
+    assert open_hint.isVisible() and open_hint.text() == "Ingen åbne opfølgninger."
+    assert not page.done_button.isEnabled()
+    page.tabs.setCurrentIndex(1)
+    assert page.sessions_view.findChild(EmptyHint).text() == "Ingen samtaler endnu."
+    assert page.sessions_view.findChild(EmptyHint).isVisible()
+    # A follow-up agreed: the list shows it and the button works again.
+    record_with_actions(services, actor, relative.id, date.today())
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.reload()
+    assert not open_hint.isVisible() and page.done_button.isEnabled()
+    # The main window's follow-ups tab is empty only when there are none.
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: window.follow_ups_model.rowCount() == 1, timeout=10_000)
+    assert not window.follow_ups_view.findChild(EmptyHint).isVisible()
