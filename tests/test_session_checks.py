@@ -22,6 +22,7 @@ from advisor_app.domain.session_checks import (
         ("Søren er træt og sover dårligt.", ("Søren",)),
         ("Talte om datteren Mette og om barnebarnet.", ("Mette",)),
         ("Besøgsven via Røde Kors, kontakt til fru Nielsen.", ("Nielsen",)),
+        ("Naboen, Hr. Jensen, kigger ind.", ("Jensen",)),
     ],
 )
 def test_names_in_a_note_are_found(note: str, names: tuple[str, ...]) -> None:

@@ -42,8 +42,11 @@ _NOT_NAMES = frozenset(
         "huntington", "huntingtons", "parkinson", "parkinsons", "alzheimer", "alzheimers",
         "who", "whos", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
         "jul", "påske", "nytår", "facebook", "sms", "e-boks", "mitid", "borger", "dk",
+        "hr", "fru", "frk", "dr",
     }
 )  # fmt: skip
+
+_TITLES = frozenset({"hr", "fru", "frk", "dr"})
 
 # Common Danish first names: a note that opens with one names someone.
 _FIRST_NAMES = frozenset(
@@ -102,6 +105,10 @@ def name_like_words(text: str) -> tuple[str, ...]:
     for i, match in enumerate(matches):
         word = match.group(0)
         if not _capitalised(word) or word.lower() in _NOT_NAMES:
+            continue
+        previous = matches[i - 1].group(0).lower() if i else ""
+        if previous in _TITLES:  # "hr. Jensen", "fru Nielsen": a name even after the dot
+            found[word] = None
             continue
         before = text[: match.start()]
         opens_sentence = not before.strip() or bool(_SENTENCE_END.search(before))
