@@ -130,6 +130,7 @@ def test_every_public_service_method_passes_the_door_with_a_declared_permission(
         "corrections",
         "bookings",
         "today",
+        "duplicates",
     }
     assert undeclared(sqlite_services) == []
     # Every one of them is in the table below, and nothing in the table is stale.
@@ -889,6 +890,11 @@ CALLS: dict[str, Call] = {
             a, action.id, action.version, a.advisor_id
         ),
         _action,
+    ),
+    "duplicates.possible_duplicates": Call(
+        frozenset({A}),
+        [(S, "relative")],
+        lambda w, a, _: w.as_(a).duplicates.possible_duplicates(a, relative_input("Ny Person")),
     ),
 }
 WORKSTATION_ONLY = {"accounts.change_own_password", "accounts.set_password"}

@@ -62,6 +62,9 @@ HANDOUT_CONTACT_EMAIL = "handout.contact_email"
 MENTOR_WEIGHT_PREFIX = "mentoring.weight."
 MENTOR_BEREAVEMENT_MONTHS = "mentoring.bereavement_months"
 MENTOR_MAX_KM = "mentoring.max_km"
+# The session dialog's duration before the running clock passes it (a real meeting's length).
+SESSION_DEFAULT_MINUTES = "sessions.default_minutes"
+DEFAULT_SESSION_MINUTES = 45
 _DEFAULT_WEIGHTS = MatchWeights()
 _WEIGHT_LABELS = {
     "condition": N_("Mentor matching: weight of the same condition"),
@@ -113,6 +116,14 @@ SETTINGS: dict[str, SettingSpec] = {
             Decimal(str(DEFAULT_MAX_KM)),
             minimum=Decimal(1),
             maximum=Decimal(1000),
+        ),
+        SettingSpec(
+            SESSION_DEFAULT_MINUTES,
+            SettingKind.INTEGER,
+            N_("Sessions: default duration in minutes"),
+            DEFAULT_SESSION_MINUTES,
+            minimum=Decimal(5),
+            maximum=Decimal(600),
         ),
     )
 }

@@ -663,6 +663,6 @@ class HandoutLogo(Base):
 
 # Capabilities with tables of their own keep them in their own modules; importing them here
 # puts them in Base.metadata wherever the models are used (Alembic, the grants, the bulk writer).
-from advisor_app.persistence import correction_models as correction_models  # noqa: E402
 from advisor_app.persistence import booking_models as booking_models  # noqa: E402
+from advisor_app.persistence import correction_models as correction_models  # noqa: E402
 from advisor_app.persistence import relief_models as relief_models  # noqa: E402

@@ -20,6 +20,7 @@ from advisor_app.services.bookings import BookingService
 from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.corrections import CorrectionService
 from advisor_app.services.door import Door, Gated
+from advisor_app.services.duplicates import DuplicateService
 from advisor_app.services.handouts import HandoutService
 from advisor_app.services.mentors import MentorService
 from advisor_app.services.offers import OfferService
@@ -51,6 +52,7 @@ class Services:
     corrections: CorrectionService
     bookings: BookingService
     today: TodayService
+    duplicates: DuplicateService
 
     @classmethod
     def build(
@@ -76,6 +78,7 @@ class Services:
             corrections=CorrectionService(door),
             bookings=BookingService(door),
             today=TodayService(door),
+            duplicates=DuplicateService(door),
         )
 
     def gated(self) -> dict[str, Gated]:

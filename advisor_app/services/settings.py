@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,11 +15,13 @@ from advisor_app.domain.enums import AuditAction
 from advisor_app.domain.errors import N_, ValidationError
 from advisor_app.domain.permissions import Permission
 from advisor_app.domain.settings import (
+    DEFAULT_SESSION_MINUTES,
     HANDOUT_CONTACT_EMAIL,
     HANDOUT_CONTACT_LINE,
     HANDOUT_CONTACT_PHONE,
     MUNICIPALITY_LOGO,
     MUNICIPALITY_NAME,
+    SESSION_DEFAULT_MINUTES,
     SETTINGS,
     SettingKind,
     SettingValue,
@@ -65,6 +68,11 @@ class MunicipalSettings:
     @property
     def contact_email(self) -> str:
         return self.text(HANDOUT_CONTACT_EMAIL)
+
+    @property
+    def default_session_minutes(self) -> int:
+        value = self.values.get(SESSION_DEFAULT_MINUTES)
+        return int(value) if isinstance(value, int | Decimal) else DEFAULT_SESSION_MINUTES
 
 
 def read_settings(session: Session) -> MunicipalSettings:

@@ -27,7 +27,9 @@ from advisor_app.domain.permissions import ROLE_LABELS
 from advisor_app.domain.rules import PASSWORD_MIN_LENGTH
 from advisor_app.i18n import LANGUAGES, _, current_language
 from advisor_app.services.facade import Services
+from advisor_app.services.settings import MunicipalSettings
 from advisor_app.ui.forms import ErrorBanner, add_row
+from advisor_app.ui.help_dialog import licence_lines, open_guide
 from advisor_app.ui.idle_lock import SETTING as IDLE_SETTING
 from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.sign_in import password_edit
@@ -35,6 +37,13 @@ from advisor_app.ui.task_runner import TaskRunner
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 PRODUCT = N_("Relatives' advisor")
+
+
+def product_title(municipality: str) -> str:
+    """The product's name, and the municipality's when the administrator has set it."""
+    if not municipality:
+        return _(PRODUCT)
+    return _("{product} – {municipality}").format(product=_(PRODUCT), municipality=municipality)
 
 
 def signed_in_text(actor: Actor) -> str:
@@ -145,9 +154,24 @@ class AccountMenus:
         self.idle_action.setEnabled(idle_lock is not None)
         self.idle_action.triggered.connect(self._on_idle_triggered)
         self.help_menu = QMenu(_("&Help"), window)
+        self.guide_action = self.help_menu.addAction(_("User &guide"))
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)  # F1
+        self.guide_action.triggered.connect(self._on_guide_triggered)
         about = self.help_menu.addAction(_("&About"))
         about.triggered.connect(self._on_about_triggered)
         window.statusBar().addPermanentWidget(QLabel(signed_in_text(actor)))
+        self.municipality = ""
+        runner.submit(
+            lambda: services.settings.current(actor), self._on_settings_loaded, owner=window
+        )
+
+    def _on_settings_loaded(self, settings: MunicipalSettings) -> None:
+        """The municipality's name beside the product's in the title (never a person's)."""
+        self.municipality = settings.municipality
+        self._window.setWindowTitle(product_title(self.municipality))
+
+    def _on_guide_triggered(self) -> None:
+        open_guide(self._window)
 
     def finish(self) -> None:
         """Settings and Help go last, after the window's own menus."""
@@ -196,14 +220,22 @@ class AccountMenus:
         dialog.open()
 
     def _on_about_triggered(self) -> None:
+        lines = [
+            _("{product} {version}. Database: {where}").format(
+                product=_(PRODUCT), version=__version__, where=self._services.describe_database()
+            )
+        ]
+        if self.municipality:
+            lines.append(self.municipality)
+        lines.append("")
+        lines.extend(licence_lines())
         box = QMessageBox(
             QMessageBox.Icon.Information,
             _("About"),
-            _("{product} {version}. Database: {where}").format(
-                product=_(PRODUCT), version=__version__, where=self._services.describe_database()
-            ),
+            "\n".join(lines),
             QMessageBox.StandardButton.Ok,
             self._window,
         )
+        box.setObjectName("about_box")
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()

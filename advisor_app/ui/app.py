@@ -87,8 +87,10 @@ def use_qt_language(code: str) -> None:
     the UI's language, from the catalogues Qt ships; English needs none."""
     global _qt_translator
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):
         return
+    # The product's name in the UI's language where a window has no title of its own.
+    app.setApplicationDisplayName(i18n._(PRODUCT_NAME))
     if _qt_translator is not None:
         app.removeTranslator(_qt_translator)
         _qt_translator = None

@@ -32,9 +32,10 @@ from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import CheckInMode, Language
 from advisor_app.domain.errors import N_, ServiceError, ValidationError
 from advisor_app.domain.instruments import BAND_TEXTS, STEP_TEXTS, Instrument, Prompt
-from advisor_app.i18n import _, catalog
+from advisor_app.i18n import _, catalog, current_language
 from advisor_app.services.dto import (
     ActionInput,
+    AnswerView,
     CheckInInput,
     CheckInResult,
     InstrumentAnswers,
@@ -68,6 +69,32 @@ def prompt_text(prompt: Prompt) -> str:
 
 def band_text(band: str | None) -> str:
     return _(BAND_TEXTS[band]) if band in BAND_TEXTS else ""
+
+
+def low_answer_lines(instrument: Instrument, answers: tuple[AnswerView, ...]) -> list[str]:
+    """Which answers were at the instrument's low end (WHO-5: 0 or 1), each with its number,
+    its text where the text may be shown, and the answer: what to ask more about."""
+    if instrument.low_item_max is None:
+        return []
+    values = {a.item_id: a.value for a in answers if a.instrument_id == instrument.id}
+    language = current_language()
+    shown = instrument.text_allowed or instrument.text_loaded
+    found = []
+    for number, item in enumerate(instrument.scale_items, 1):
+        value = values.get(item.id)
+        if value is None or value > instrument.low_item_max:
+            continue
+        text = item.text_in(language) if shown else ""
+        what = f"{number}. {text}" if text else _("Item {number}").format(number=number)
+        found.append("• " + _("{item}: answered {value}").format(item=what, value=value))
+    if not found:
+        return []
+    heading = (
+        _("Answers at 0 or 1:")
+        if instrument.low_item_max == 1
+        else _("Answers at {value} or lower:").format(value=instrument.low_item_max)
+    )
+    return [heading, *found]
 
 
 class CheckInDialog(QDialog):
@@ -263,12 +290,15 @@ class CheckInDialog(QDialog):
             font = self.font()
             font.setPointSizeF(self._base_font.pointSizeF() * RELATIVE_VIEW_FONT_SCALE)
             self.setFont(font)
+            self.banner.clear()  # the advisor's message is not the relative's to read
+            self._scale_indicators(True)
             self.result_box.hide()
             self.showFullScreen()
         else:
             if self.saved_result is None and self._answers() == self._answers_before:
                 self.mode.setCurrentIndex(self._mode_before)
             self.setFont(self._base_font)
+            self._scale_indicators(False)
             self.result_box.setVisible(self.saved_result is not None)
             self.thanks.hide()
             self.questions_area.show()
@@ -351,6 +381,17 @@ class CheckInDialog(QDialog):
             taken_at=from_qdatetime(self.taken_at.dateTime()),
         )
 
+    def _scale_indicators(self, large: bool) -> None:
+        """The radio buttons' circles grow with the large text (a style's indicator keeps its
+        pixel size whatever the font); the questions wrap rather than run off the right."""
+        side = self.fontMetrics().height()
+        self.questions.setStyleSheet(
+            f"QRadioButton::indicator {{ width: {side}px; height: {side}px; }}" if large else ""
+        )
+        for form in (self.main_form, self.own_life_form):
+            if form is not None:
+                form.set_one_answer_per_line(large)
+
     @property
     def saving(self) -> bool:
         return self._guard.saving
@@ -403,6 +444,7 @@ class CheckInDialog(QDialog):
             )
         if not lines:
             lines.append(_("Saved. This check-in has no score: talk about the answers."))
+        lines.extend(low_answer_lines(instrument, view.answers))
         self.result_label.setText("\n".join(lines))
         self.prompts_label.setText(
             "\n".join("• " + prompt_text(p) for p in result.prompts)

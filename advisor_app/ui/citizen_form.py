@@ -67,7 +67,8 @@ from advisor_app.ui.task_runner import TaskRunner
 #: From this age relief for relatives usually falls under Ældreloven § 16 (DOMAIN.md).
 ELDER_AGE = 65
 
-CPR_PLACEHOLDER = "DDMMYY-XXXX"
+# The CPR field's hint in the UI's language: "DDMMÅÅ-XXXX" in Danish (day, month, year).
+CPR_PLACEHOLDER = N_("DDMMYY-XXXX")
 
 
 def hint_label(text: str = "") -> QLabel:
@@ -97,7 +98,7 @@ class CitizenForm(QWidget):
 
         self.name = line_edit()
         self.cpr = line_edit(max_length=20)
-        self.cpr.setPlaceholderText(CPR_PLACEHOLDER)
+        self.cpr.setPlaceholderText(_(CPR_PLACEHOLDER))
         self.cpr_hint = hint_label()
         self.cpr_hint.setObjectName("cpr_hint")
         self.cpr_hint.hide()
@@ -161,7 +162,7 @@ class CitizenForm(QWidget):
                 self.cpr_hint.show()
                 self.remove_cpr.show()
             else:
-                self.cpr.setPlaceholderText(CPR_PLACEHOLDER)
+                self.cpr.setPlaceholderText(_(CPR_PLACEHOLDER))
                 self.cpr_hint.hide()
                 self.remove_cpr.hide()
             self.remove_cpr.setChecked(False)

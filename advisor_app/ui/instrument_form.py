@@ -70,6 +70,8 @@ class InstrumentForm(QGroupBox):
         self.groups: list[QButtonGroup] = []
         self.first_buttons: list[QRadioButton] = []
         self.text_edits: list[QPlainTextEdit] = []
+        # Each scale item's grid, its buttons and how many go in a row at the normal size.
+        self._grids: list[tuple[QGridLayout, list[QRadioButton], int]] = []
         layout = QVBoxLayout(self)
         intro = instrument.intro.get(language) or instrument.intro.get("en")
         if intro:
@@ -104,6 +106,7 @@ class InstrumentForm(QGroupBox):
             per_row = steps if instrument.scale_kind == "smiley" or not labels or steps <= 4 else 3
             group = QButtonGroup(self)
             group.setExclusive(True)
+            buttons: list[QRadioButton] = []
             for step in range(steps):
                 value = instrument.scale_min + step
                 text = labels[step] if labels else str(value)
@@ -115,6 +118,7 @@ class InstrumentForm(QGroupBox):
                     button.setIcon(smiley_icon(step, steps))
                     button.setIconSize(button.iconSize() * 2.5)
                 group.addButton(button, value)
+                buttons.append(button)
                 row_layout.addWidget(button, step // per_row, step % per_row)
                 if step == 0:
                     caption.setBuddy(button)
@@ -125,8 +129,10 @@ class InstrumentForm(QGroupBox):
                 button.setObjectName(f"answer_{instrument.id}_{item.id}_none")
                 button.setAccessibleName(f"{question}: {none_text}")
                 group.addButton(button, NO_ANSWER)
+                buttons.append(button)
                 row_layout.addWidget(button, steps // per_row, steps % per_row)
             row_layout.setColumnStretch(per_row, 1)
+            self._grids.append((row_layout, buttons, per_row))
             layout.addWidget(row)
             self.groups.append(group)
         credit = instrument.credit.get(language) or instrument.credit.get("en")
@@ -136,6 +142,18 @@ class InstrumentForm(QGroupBox):
             credit_label.setObjectName("instrument_credit")
             credit_label.setStyleSheet("color: palette(mid);")
             layout.addWidget(credit_label)
+
+    def set_one_answer_per_line(self, on: bool) -> None:
+        """In the relative's large text the worded answers go one under the other, so a
+        narrow screen (800 px) shows them whole; the smileys stay side by side."""
+        for grid, buttons, per_row in self._grids:
+            columns = 1 if on and self.instrument.scale_kind != "smiley" else per_row
+            for button in buttons:
+                grid.removeWidget(button)
+            for step, button in enumerate(buttons):
+                grid.addWidget(button, step // columns, step % columns)
+            for column in range(grid.columnCount()):
+                grid.setColumnStretch(column, 1 if column == columns else 0)
 
     def _question_text(self, item: Item, number: int, language: str) -> str:
         if self.instrument.shows_text:

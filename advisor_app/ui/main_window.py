@@ -33,7 +33,7 @@ from advisor_app.services.dto import (
     TopicView,
 )
 from advisor_app.services.facade import Services
-from advisor_app.ui import instrument_text
+from advisor_app.ui import empty_state, instrument_text
 from advisor_app.ui.account_menu import PRODUCT, AccountMenus
 from advisor_app.ui.header_state import RememberedHeader
 from advisor_app.ui.idle_lock import IdleLock
@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         self.mentor_matching.proposals_saved.connect(self._on_page_changed)
         self.tabs.addTab(self.mentor_matching, _("Mentor matching"))
         self.setCentralWidget(self.tabs)
+        empty_state.for_main_window(self)  # empty lists say so (ui/empty_state.py)
 
         self.busy_label = QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)
@@ -352,6 +353,7 @@ class MainWindow(QMainWindow):
 
         dialog = RelativeDialog(self.services, self.runner, self.actor, None, self)
         dialog.relative_saved.connect(self._on_relative_saved)
+        dialog.existing_chosen.connect(lambda row: self.open_relative(row.id, row.name))
         dialog.open()
 
     def _on_relative_saved(self, detail: RelativeDetail) -> None:
@@ -500,7 +502,7 @@ class MainWindow(QMainWindow):
     def _show_error(self, error: ServiceError) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            _("advisor_app"),
+            _(PRODUCT),
             error.translated(_),
             QMessageBox.StandardButton.Ok,
             self,

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import EmploymentStatus, Language
+from advisor_app.domain.errors import ServiceError
 from advisor_app.i18n import N_, _
-from advisor_app.services.dto import ConsentInput, RelativeDetail, RelativeInput
+from advisor_app.services.dto import ConsentInput, RelativeDetail, RelativeInput, RelativeRow
 from advisor_app.services.facade import Services
 from advisor_app.ui.citizen_form import (
     CitizenForm,
@@ -28,6 +29,7 @@ from advisor_app.ui.citizen_form import (
     RelationFields,
     ServiceDialog,
 )
+from advisor_app.ui.duplicate_prompt import DuplicatePrompt
 from advisor_app.ui.forms import add_row, enum_combo, line_edit, parse_int
 from advisor_app.ui.task_runner import TaskRunner
 
@@ -105,6 +107,7 @@ class RelativeDialog(ServiceDialog):
     the relation and consents. Edit mode: the relative's own fields only."""
 
     relative_saved = Signal(object)  # RelativeDetail
+    existing_chosen = Signal(object)  # RelativeRow: open this one instead of registering
 
     def __init__(
         self,
@@ -201,3 +204,38 @@ class RelativeDialog(ServiceDialog):
 
     def deliver(self, result: Any) -> None:
         self.relative_saved.emit(result)
+
+    # ---- possible duplicates ------------------------------------------------------------
+    def save(self) -> None:
+        """A new relative is first compared with those already registered (a logged
+        search); the save itself runs only when none matches or the advisor says so."""
+        if self.editing or self.saving:
+            super().save()
+            return
+        self.banner.clear()
+        try:
+            relative = self.relative_fields.value()
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        services, actor = self._services, self._actor
+        self._guard.submit(
+            self._runner,
+            lambda: services.duplicates.possible_duplicates(actor, relative),
+            self._on_duplicates_found,
+            self.show_error,
+        )
+
+    def _on_duplicates_found(self, rows: tuple[RelativeRow, ...]) -> None:
+        if not rows:
+            super().save()
+            return
+        prompt = DuplicatePrompt(rows, self)
+        prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        prompt.open_existing.connect(self._on_prompt_open_existing)
+        prompt.register_anyway.connect(super().save)
+        prompt.open()
+
+    def _on_prompt_open_existing(self, row: RelativeRow) -> None:
+        self.existing_chosen.emit(row)
+        self.reject()

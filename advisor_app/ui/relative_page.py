@@ -49,8 +49,9 @@ from advisor_app.services.dto import (
 )
 from advisor_app.services.facade import Services
 from advisor_app.services.instruments import InstrumentRegistry, shipped
-from advisor_app.ui.corrections import CheckInBar, DeleteRelativeButton, SessionBar
+from advisor_app.ui import empty_state
 from advisor_app.ui.bookings_section import BookingsSection
+from advisor_app.ui.corrections import CheckInBar, DeleteRelativeButton, SessionBar
 from advisor_app.ui.labels import label
 from advisor_app.ui.mentor_tab import MentorTab
 from advisor_app.ui.referrals_section import ReferralsSection
@@ -159,6 +160,7 @@ class RelativePage(QWidget):
         self.mentor_tab.changed.connect(self._after_save)
         self.tabs.addTab(self.mentor_tab, _("Mentor"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        empty_state.for_relative_page(self)  # empty lists say so (ui/empty_state.py)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -342,6 +344,8 @@ class RelativePage(QWidget):
         self.chart_layout.setContentsMargins(0, 0, 0, 0)
         self.check_ins_model = CheckInsModel(self)
         self.check_ins_view = table_view(self.check_ins_model, "check_ins", _("Check-ins"))
+        # Ten columns sized to their headers; a stretched last one would cut "Bekymringer".
+        self.check_ins_view.horizontalHeader().setStretchLastSection(False)
         self.check_in_text = QTextBrowser()
         self.check_in_text.setObjectName("check_in_detail")
         self.check_in_text.setAccessibleName(_("Selected check-in"))
@@ -514,6 +518,7 @@ class RelativePage(QWidget):
     def show_check_ins(self, check_ins: tuple[CheckInView, ...]) -> None:
         self.check_ins = check_ins
         self.check_ins_model.set_rows(check_ins)
+        self.check_ins_view.resizeColumnsToContents()  # the headers whole ("Arbejde og ...")
         self.check_ins_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         scored = list(dict.fromkeys(c.instrument_id for c in check_ins if c.score is not None))
         wanted = self.chart_instrument.currentData()

@@ -43,6 +43,8 @@ from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import ParticipantKind, SessionForm
 from advisor_app.domain.errors import ServiceError
 from advisor_app.domain.rules import MAX_SESSION_MINUTES
+from advisor_app.domain.session_checks import session_warnings
+from advisor_app.domain.settings import DEFAULT_SESSION_MINUTES
 from advisor_app.i18n import _, current_language, format_date
 from advisor_app.services.dto import (
     ActionInput,
@@ -52,6 +54,8 @@ from advisor_app.services.dto import (
     TopicView,
 )
 from advisor_app.services.facade import Services
+from advisor_app.services.settings import MunicipalSettings
+from advisor_app.ui.confirm import confirm_anyway
 from advisor_app.ui.forms import (
     ErrorBanner,
     SaveGuard,
@@ -101,6 +105,7 @@ class SessionDialog(QDialog):
         self._relative = relative
         self._opened_at = opened_at or datetime.now(UTC)
         self._duration_touched = False
+        self._default_minutes = DEFAULT_SESSION_MINUTES
         self.anonymous = relative is None
         self.setObjectName("session_dialog")
         self.setWindowTitle(_("Anonymous session") if self.anonymous else _("New session"))
@@ -126,7 +131,7 @@ class SessionDialog(QDialog):
         self.duration = QSpinBox()
         self.duration.setRange(1, MAX_SESSION_MINUTES)
         self.duration.setSuffix(" " + _("min"))
-        self.duration.setValue(1)
+        self.duration.setValue(self._default_minutes)
         self.form = enum_combo(list(SessionForm))
         when = QFormLayout()
         add_row(when, _("&Started"), self.started, "started_at")
@@ -293,6 +298,9 @@ class SessionDialog(QDialog):
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start()
         self._on_timer_timeout()
+        runner.submit(
+            lambda: services.settings.current(actor), self._on_settings_loaded, owner=self
+        )
         # Ctrl+Return saves from any field, the notes included (which would take the key).
         for child in self.findChildren(QWidget):
             child.installEventFilter(self)
@@ -325,11 +333,17 @@ class SessionDialog(QDialog):
         self.clock.setText(_elapsed_text(seconds))
         if not self._duration_touched:
             self.duration.blockSignals(True)
-            self.duration.setValue(min(max(1, (seconds + 59) // 60), MAX_SESSION_MINUTES))
+            # The municipality's default until the meeting runs longer than that.
+            minutes = max(self._default_minutes, (seconds + 59) // 60)
+            self.duration.setValue(min(minutes, MAX_SESSION_MINUTES))
             self.duration.blockSignals(False)
 
     def _on_duration_value_changed(self, _value: int) -> None:
         self._duration_touched = True
+
+    def _on_settings_loaded(self, settings: MunicipalSettings) -> None:
+        self._default_minutes = settings.default_session_minutes
+        self._on_timer_timeout()
 
     # ---- topics ------------------------------------------------------------------------
     def _on_topic_filter_text_changed(self, text: str) -> None:
@@ -417,6 +431,31 @@ class SessionDialog(QDialog):
             return
         self.banner.clear()
         data = self.request()
+        course = self._relative.case_opened_at if self._relative is not None else None
+        warnings = session_warnings(
+            started_on=data.started_at.astimezone().date(),
+            duration_minutes=data.duration_minutes,
+            course_started_on=None if course is None else course.astimezone().date(),
+            anonymous=self.anonymous,
+            notes=data.notes or "",
+            today=date.today(),
+        )
+        if warnings:
+            confirm_anyway(
+                self,
+                "session_warnings",
+                _("Check the session"),
+                [w.translated(_) for w in warnings],
+                _("&Save anyway"),
+                lambda: self._submit(data),
+                on_back=self._on_warnings_declined,
+            )
+            return
+        self._submit(data)
+
+    def _submit(self, data: SessionInput) -> None:
+        if self._guard.saving:
+            return
         services, actor = self._services, self._actor
         self._guard.submit(
             self._runner,
@@ -424,6 +463,9 @@ class SessionDialog(QDialog):
             self._on_saved,
             self._on_error,
         )
+
+    def _on_warnings_declined(self) -> None:
+        self._handout_after = False
 
     def _on_handout_button_clicked(self) -> None:
         self._handout_after = True

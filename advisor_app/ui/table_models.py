@@ -226,8 +226,13 @@ def _band(view: CheckInView) -> str:
     return _(BAND_TEXTS[view.band]) if view.band in BAND_TEXTS else ""
 
 
-def _needs_follow_up(view: CheckInView) -> bool:
-    return bool(view.prompts)
+LOW_BANDS = frozenset({"poor", "likely_depression"})
+
+
+def _score_is_low(view: CheckInView | CheckInDueRow) -> bool:
+    """The score and band are red by the score's own band: a good WHO-5 is never red because
+    of another answer (the reason for a follow-up has a column of its own)."""
+    return view.band in LOW_BANDS
 
 
 class CheckInColumn(IntEnum):
@@ -253,9 +258,9 @@ class CheckInsModel(RowsModel[CheckInView]):
             N_("Score"),
             lambda c: "" if c.score is None else str(c.score),
             lambda c: (c.score is None, c.score or 0),
-            _needs_follow_up,
+            _score_is_low,
         ),
-        Column[CheckInView](N_("Wellbeing"), _band, None, _needs_follow_up),
+        Column[CheckInView](N_("Wellbeing"), _band, None, _score_is_low),
         Column[CheckInView](
             N_("Change"),
             lambda c: "" if c.change is None else f"{c.change:+d}",
@@ -298,7 +303,7 @@ class CheckInDueModel(RowsModel[CheckInDueRow]):
             N_("Score"),
             lambda r: "" if r.score is None else str(r.score),
             lambda r: (r.score is None, r.score or 0),
-            lambda r: bool(r.prompts),
+            _score_is_low,
         ),
         Column[CheckInDueRow](N_("Why"), _reasons, None, lambda r: bool(r.prompts)),
     )

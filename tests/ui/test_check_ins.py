@@ -4,18 +4,23 @@ follow-ups; a child gets the smiley check-in; the follow-up list opens the relat
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QRadioButton, QStyle
 
 from advisor_app.domain.enums import ConsentMethod, ConsentScope, Language, RelationType
 from advisor_app.services.dto import (
+    CheckInDueRow,
+    CheckInId,
     CheckInInput,
     CitizenInput,
     ConsentInput,
     InstrumentAnswers,
     RelationInput,
+    RelativeId,
     RelativeInput,
 )
 from advisor_app.ui.check_in_dialog import CheckInDialog
@@ -124,6 +129,11 @@ def test_relative_fills_who5_in_the_relatives_view_and_the_advisor_sees_the_prom
     assert dialog.result_box.isVisibleTo(dialog)
     assert "32" in dialog.result_label.text()
     assert "Nedsat trivsel" in dialog.result_label.text()
+    # Which answers were 0 or 1, by number and text: what to ask more about.
+    low = dialog.result_label.text().split("Svar på 0 eller 1:")[1]
+    assert "2. Jeg har følt mig rolig og afslappet: svaret 1" in low
+    assert "4. Jeg er vågnet frisk og udhvilet: svaret 1" in low
+    assert "1. Jeg har været glad" not in low
     prompts = dialog.prompts_label.text()
     assert "faldet 40 point" in prompts and "50 eller lavere" in prompts
 
@@ -363,3 +373,64 @@ def test_a_bug_while_saving_gives_the_buttons_back_and_keeps_the_answers(  # typ
     assert dialog.save_button.isEnabled() and dialog.cancel_button.isEnabled()
     assert dialog.main_form.values() == (3, 3, 3, 3, 3) and dialog.saved_result is None
     window.findChild(object, "bug_box").done(0)
+
+
+def test_a_good_score_is_not_red_because_of_another_answer(qtmodeltester):  # type: ignore[no-untyped-def]
+    """WHO-5 76 with an own-life answer at 'Not at all': the reason is red, the score not."""
+    model = CheckInDueModel()
+    row = CheckInDueRow(
+        RelativeId(1), "Bjørn", CheckInId(1), datetime(2026, 5, 1, tzinfo=UTC), "who5",
+        76, "good", ("own_life_low",), False,
+    )  # fmt: skip
+    low = replace(row, check_in_id=CheckInId(2), score=44, band="poor", prompts=("score_50",))
+    model.set_rows([row, low])
+    qtmodeltester.check(model)
+    red = Qt.ItemDataRole.ForegroundRole
+    assert model.index(0, 3).data(red) is None  # the score 76
+    assert model.index(0, 4).data(red) is not None  # why: the own-life answer
+    assert model.index(1, 3).data(red) is not None  # the score 44
+
+
+def test_the_wellbeing_table_shows_its_headers_whole(qtbot, window, family):  # type: ignore[no-untyped-def]
+    open_page(qtbot, window, family.id)
+    view = window.page.check_ins_view
+    header = view.horizontalHeader()
+    for column in range(window.page.check_ins_model.columnCount()):
+        assert view.columnWidth(column) >= header.sectionSizeHint(column), column
+
+
+def test_the_relatives_view_at_800_by_800_fits_and_shows_no_advisor_error(  # type: ignore[no-untyped-def]
+    qtbot, window, family
+):
+    open_page(qtbot, window, family.id)
+    dialog = open_check_in(qtbot, window)
+    # The advisor sees a red message (changing instrument cleared answers) ...
+    answer(qtbot, dialog, "who5", [("1", 2)])
+    dialog.instrument_combo.setCurrentIndex(1)
+    assert dialog.banner.isVisible()
+    dialog.instrument_combo.setCurrentIndex(0)
+    qtbot.keyClick(dialog, Qt.Key.Key_F11)
+    # ... the relative does not.
+    assert not dialog.banner.isVisible()
+    dialog.showNormal()
+    dialog.resize(800, 800)
+    qtbot.waitUntil(lambda: dialog.width() == 800, timeout=5_000)
+    area = dialog.questions_area
+    qtbot.waitUntil(lambda: area.horizontalScrollBar().maximum() == 0, timeout=5_000)
+    right = area.viewport().width()
+    forms = [f for f in (dialog.main_form, dialog.own_life_form) if f is not None]
+    labels = [w for f in forms for w in f.findChildren(QLabel) if w.isVisibleTo(dialog)]
+    buttons = [w for f in forms for w in f.findChildren(QRadioButton) if w.isVisibleTo(dialog)]
+    assert labels and buttons
+    for label in labels:
+        assert label.mapTo(area.viewport(), label.rect().topRight()).x() <= right
+    for button in buttons:
+        assert button.mapTo(area.viewport(), button.rect().topRight()).x() <= right
+    # The radio buttons grow with the large text.
+    size = (
+        buttons[0]
+        .style()
+        .pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorWidth, None, buttons[0])
+    )
+    assert size >= dialog.fontMetrics().height() * 0.8
+    qtbot.keyClick(dialog, Qt.Key.Key_F11)

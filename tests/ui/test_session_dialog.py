@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from sqlalchemy import func, select
 
 from advisor_app.domain.enums import (
     ActionStatus,
@@ -14,9 +15,12 @@ from advisor_app.domain.enums import (
     ConsentScope,
     ParticipantKind,
     RelationType,
+    Role,
 )
+from advisor_app.persistence.models import AdvisorySession
 from advisor_app.services.dto import CitizenInput, ConsentInput, RelationInput, RelativeInput
 from advisor_app.ui.session_dialog import SessionDialog
+from tests.factories import make_user, record_with_actions
 
 
 @pytest.fixture
@@ -78,13 +82,52 @@ def test_keyboard_only_session_with_topics_notes_and_follow_up(
 def test_running_clock_sets_duration_until_the_advisor_changes_it(
     qtbot, services, runner, actor, relative
 ):  # type: ignore[no-untyped-def]
-    opened = datetime.now(UTC) - timedelta(minutes=12, seconds=30)
+    opened = datetime.now(UTC) - timedelta(minutes=52, seconds=30)
     dialog = open_dialog(qtbot, services, runner, actor, relative, opened_at=opened)
-    assert dialog.clock.text().startswith("12:3")
-    assert dialog.duration.value() == 13
-    dialog.duration.setValue(45)
+    assert dialog.clock.text().startswith("52:3")
+    assert dialog.duration.value() == 53
+    dialog.duration.setValue(40)
     dialog._on_timer_timeout()
-    assert dialog.duration.value() == 45
+    assert dialog.duration.value() == 40
+
+
+def session_count(services):  # type: ignore[no-untyped-def]
+    with services.db.begin() as session:
+        return session.scalar(select(func.count(AdvisorySession.id)))
+
+
+def test_the_duration_starts_at_the_municipal_default(qtbot, services, runner, actor, relative):  # type: ignore[no-untyped-def]
+    admin = make_user(services, "anne", "Anne Admin", Role.ADMIN)
+    services.settings.save(admin, {"sessions.default_minutes": 60})
+    dialog = open_dialog(qtbot, services, runner, actor, relative)
+    qtbot.waitUntil(lambda: dialog.duration.value() == 60, timeout=10_000)
+    short = datetime.now(UTC) - timedelta(minutes=12, seconds=30)
+    other = open_dialog(qtbot, services, runner, actor, relative, opened_at=short)
+    qtbot.waitUntil(lambda: other.duration.value() == 60, timeout=10_000)
+
+
+def test_a_short_session_before_the_course_asks_first(qtbot, services, runner, actor, relative):  # type: ignore[no-untyped-def]
+    record_with_actions(services, actor, relative.id, date.today())  # the course opens
+    relative = services.relatives.get(actor, relative.id)
+    dialog = open_dialog(qtbot, services, runner, actor, relative)
+    dialog.started.setDateTime(dialog.started.dateTime().addYears(-30))
+    dialog.duration.setValue(1)
+    dialog.notes.setPlainText("Kort opringning")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    box = dialog.findChild(QMessageBox, "session_warnings")
+    assert box is not None and box.isVisible()
+    assert "før pårørendes forløb" in box.text() and "1 min" in box.text()
+    box.findChild(QPushButton, "go_back").click()
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "session_warnings") is None)
+    assert dialog.isVisible() and dialog.notes.toPlainText() == "Kort opringning"
+    assert len(services.sessions.list_for_relative(actor, relative.id)) == 1
+    dialog.duration.setValue(30)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    box = dialog.findChild(QMessageBox, "session_warnings")
+    assert "1 min" not in box.text()
+    with qtbot.waitSignal(dialog.session_saved, timeout=10_000):
+        box.findChild(QPushButton, "accept_anyway").click()
+    assert len(services.sessions.list_for_relative(actor, relative.id)) == 2
 
 
 def test_participants_include_the_citizen_and_others(qtbot, services, runner, actor, relative):  # type: ignore[no-untyped-def]
@@ -155,3 +198,22 @@ def test_anonymous_session_records_no_identity_but_counts(qtbot, services, runne
     session = saved.args[0]
     assert session.anonymous and session.relative_id is None and session.participants == ()
     assert [t.code for t in session.topics] == ["expectations"]
+
+
+def test_an_anonymous_note_that_may_identify_asks_before_saving(qtbot, services, runner, actor):  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, services, runner, actor, None)
+    dialog.notes.setFocus()
+    qtbot.keyClicks(dialog.notes, "Datter af Inge Poulsen, cpr 010190-1234. Træt.")
+    qtbot.keyClick(dialog.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    box = dialog.findChild(QMessageBox, "session_warnings")
+    assert box is not None and box.isVisible()
+    assert "Inge, Poulsen" in box.text() and "010190-xxxx" in box.text()
+    assert "1234" not in box.text()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # Escape goes back, nothing saved
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "session_warnings") is None)
+    assert dialog.isVisible() and "Inge Poulsen" in dialog.notes.toPlainText()
+    assert session_count(services) == 0
+    dialog.notes.setPlainText("Datter til en mor med demens. Træt.")
+    with qtbot.waitSignal(dialog.session_saved, timeout=10_000) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args[0].notes == "Datter til en mor med demens. Træt."
