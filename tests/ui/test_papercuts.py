@@ -146,6 +146,7 @@ def test_the_title_names_the_municipality_from_the_settings(qtbot, services, act
 
 def test_empty_lists_say_so_and_their_buttons_wait(qtbot, window, services, actor):  # type: ignore[no-untyped-def]
     # The relatives list: a search that finds nobody.
+    window.tabs.setCurrentWidget(window.relatives_tab)
     with qtbot.waitSignal(window.search_finished, timeout=10_000):
         window.search.setText("zzzz")
     hint = window.relatives_view.findChild(EmptyHint)
@@ -170,6 +171,6 @@ def test_empty_lists_say_so_and_their_buttons_wait(qtbot, window, services, acto
         page.reload()
     assert not open_hint.isVisible() and page.done_button.isEnabled()
     # The main window's follow-ups tab is empty only when there are none.
-    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentWidget(window.follow_ups_tab)
     qtbot.waitUntil(lambda: window.follow_ups_model.rowCount() == 1, timeout=10_000)
     assert not window.follow_ups_view.findChild(EmptyHint).isVisible()
