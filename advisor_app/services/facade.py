@@ -92,7 +92,7 @@ class Services:
 
     def backup_automatically(self, kind: BackupKind, *, only_if_due: bool = False) -> Path | None:
         """The program's own copy (on close, daily): services/backups.py."""
-        return automatic_backup(self.db, kind, only_if_due=only_if_due)
+        return automatic_backup(self.db, kind, only_if_due=only_if_due, now=self.clock.now())
 
     def restore_backup(self, actor: Actor, name: str) -> Path | None:
         """An administrator's restore: through the door (permission, check, access event),

@@ -118,3 +118,26 @@ def test_the_start_offers_the_newest_verified_backup(qtbot, services, tmp_path: 
         assert services_again.accounts.sign_in("anne", PASSWORD).username == "anne"
     finally:
         services_again.db.dispose()
+
+
+def test_the_day_s_backup_is_made_while_open_and_another_on_close(qtbot, services, runner):  # type: ignore[no-untyped-def]
+    from advisor_app.domain.backup_rules import BackupKind
+    from advisor_app.ui.app import BACKUP_CHECK_MS, Session, backup_on_close
+
+    services.accounts.create_first_admin("anne", "Anne Admin", PASSWORD)
+    anne = services.accounts.sign_in("anne", PASSWORD)
+    session = Session(services, anne, runner)
+    try:
+        assert session.backup_timer.isActive()
+        assert session.backup_timer.interval() == BACKUP_CHECK_MS
+        for _tick in range(2):  # the second finds today's copy made
+            session._on_backup_timer_timeout()
+            runner.wait_idle()
+        kinds = [b.kind for b in services.backups.generations(anne)]
+        assert kinds == [BackupKind.DAILY]
+        backup_on_close(services)
+        kinds = [b.kind for b in services.backups.generations(anne)]
+        assert kinds == [BackupKind.CLOSE]  # one a day is kept: the newest
+    finally:
+        session.stop()
+        assert not session.backup_timer.isActive()
