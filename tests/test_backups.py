@@ -432,8 +432,8 @@ def test_automatic_copies_are_pruned_by_the_municipality_s_counts(
     assert [b.kind for b in left if b.verified] == [BackupKind.CLOSE]
 
 
-def test_a_team_database_says_the_server_s_backup_is_relied_on(
-    postgresql_migrated_url: str, tmp_path: Path
-) -> None:
+def test_a_team_database_says_the_server_s_backup_is_relied_on(tmp_path: Path) -> None:
+    """Said before any connection: no server is needed to be told."""
+    team = "postgresql+psycopg://nobody@127.0.0.1:1/advisor_app"
     with pytest.raises(ValidationError, match="server's own backup"):
-        restore_file(postgresql_migrated_url, tmp_path / "x.sqlite3")
+        restore_file(team, tmp_path / "x.sqlite3")
