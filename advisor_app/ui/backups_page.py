@@ -177,7 +177,10 @@ class BackupsPage(QWidget):
         self.loaded = True
         services, actor = self._services, self._actor
         self._runner.submit(
-            lambda: services.backups.generations(actor), self._on_loaded, self._on_error, owner=self
+            lambda: services.backups.generations(actor),
+            self._on_loaded,
+            self._on_load_error,
+            owner=self,
         )
 
     def _on_loaded(self, rows: list[BackupView]) -> None:
@@ -262,6 +265,12 @@ class BackupsPage(QWidget):
         box.finished.connect(lambda _result: self.restored.emit())
         self.done_box = box
         box.open()
+
+    def _on_load_error(self, error: ServiceError) -> None:
+        """A team database (the server's backup is relied on): said, and the buttons off."""
+        self.banner.show_error(error, {})
+        self.make_button.setEnabled(False)
+        self.restore_button.setEnabled(False)
 
     def _enable(self) -> None:
         self.make_button.setEnabled(True)

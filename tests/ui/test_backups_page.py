@@ -141,3 +141,25 @@ def test_the_day_s_backup_is_made_while_open_and_another_on_close(qtbot, service
     finally:
         session.stop()
         assert not session.backup_timer.isActive()
+
+
+def test_on_a_team_database_the_page_says_the_server_s_backup_is_relied_on(  # type: ignore[no-untyped-def]
+    qtbot, services, runner, monkeypatch
+):
+    from advisor_app.domain.errors import ValidationError
+    from advisor_app.services.backups import TEAM_DATABASE
+
+    services.accounts.create_first_admin("anne", "Anne Admin", PASSWORD)
+    anne = services.accounts.sign_in("anne", PASSWORD)
+
+    def team(actor):  # type: ignore[no-untyped-def]
+        raise ValidationError(TEAM_DATABASE)
+
+    monkeypatch.setattr(services.backups, "generations", team)
+    window = AdminWindow(services, anne, runner, None)
+    qtbot.addWidget(window)
+    page = window.backups_page
+    window.tabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: not page.make_button.isEnabled(), timeout=10_000)
+    assert "serverens egen sikkerhedskopi" in page.banner.text()
+    assert not page.restore_button.isEnabled()
