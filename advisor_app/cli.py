@@ -6,6 +6,9 @@ advisor-app --db URL --screenshot FILE.png       render the window offscreen and
                                                  or a page of the window (today, offers, ...)
 advisor-app --version
 advisor-app [--db URL] db upgrade                migrate (after a verified backup)
+advisor-app [--db URL] [--user NAME] backup -o FILE   a verified copy of the database (admin)
+advisor-app [--db URL] restore FILE              put a verified backup in the database's place
+                                                 (keeps a copy of what it replaces)
 advisor-app --db POSTGRES-URL db roles           group roles and grants (the owner runs it)
 advisor-app [--db URL] [--user NAME] users add|list|unlock|disable|passwd ...
 advisor-app [--db URL] [--user NAME] audit verify [--expect-head HASH]
@@ -122,6 +125,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="PostgreSQL: create the group roles and GRANTs that make the server enforce "
         "the program's roles (run by the database's owner)",
     )
+    backup = sub.add_parser(
+        "backup",
+        help="write a verified copy of the workstation's database (an administrator's)",
+        description="Through SQLite's backup API to a temporary name, checked with "
+        "integrity_check, then renamed: FILE is whole or not there. Mode 0600. On a team "
+        "database (PostgreSQL) the server's own backup is relied on.",
+    )
+    backup.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    restore = sub.add_parser(
+        "restore",
+        help="replace the workstation's database with a backup",
+        description="FILE must be a whole advisor_app database of a known version (it is "
+        "checked first). A copy of the database it replaces is kept in the backup folder "
+        "beside it. Needs no sign-in: it must work when the database is too damaged to "
+        "sign in to. Close the program first.",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE")
     users = sub.add_parser("users", help="the program's users (an administrator's work)")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser(
@@ -308,10 +328,13 @@ def team_url(url: str, user: str | None) -> str:
 
 
 def open_for_cli(url: str, user: str | None) -> Services:
+    from advisor_app.domain.errors import ServiceError
     from advisor_app.services.facade import open_services
 
     try:
         services, backup = open_services(team_url(url, user))
+    except ServiceError:
+        raise  # a damaged file (with the restore command to run), a newer schema: exit 2
     except Exception as exc:
         raise _database_trouble(exc) from None
     if backup is not None:
@@ -381,6 +404,8 @@ def sign_in(services: Services, user: str | None) -> Actor:
 def run_command(args: argparse.Namespace, url: str) -> int:
     if args.command == "db":
         return db_command(args, url)
+    if args.command == "restore":
+        return restore_command(args, url)
     services = open_for_cli(url, args.user)
     try:
         if args.command == "users":
@@ -401,6 +426,8 @@ def run_command(args: argparse.Namespace, url: str) -> int:
             return cli_mentors.run(services, sign_in(services, args.user), args)
         if args.command == "handout":
             return handout_command(services, args)
+        if args.command == "backup":
+            return backup_command(services, args)
         return demo_command(services, args)
     finally:
         services.db.dispose()
@@ -408,11 +435,14 @@ def run_command(args: argparse.Namespace, url: str) -> int:
 
 def db_command(args: argparse.Namespace, url: str) -> int:
     from advisor_app import i18n
-    from advisor_app.persistence.database import Database
+    from advisor_app.domain.errors import ServiceError
+    from advisor_app.persistence.database import Database, sqlite_path_of
+    from advisor_app.persistence.integrity import refuse_damaged
     from advisor_app.services.reference import seed_reference_data
 
     db: Database | None = None
     try:
+        refuse_damaged(sqlite_path_of(url))
         db = Database(team_url(url, args.user))
         if args.db_command == "upgrade":
             backup = db.upgrade()
@@ -436,13 +466,36 @@ def db_command(args: argparse.Namespace, url: str) -> int:
             groups = pg_roles.apply(connection)
         print("group roles: " + ", ".join(groups))
         return 0
-    except (BadInput, Refused):
+    except (BadInput, Refused, ServiceError):
         raise
     except Exception as exc:
         raise _database_trouble(exc) from None
     finally:
         if db is not None:
             db.dispose()
+
+
+def backup_command(services: Services, args: argparse.Namespace) -> int:
+    """``backup -o FILE``: a verified copy, logged as an export."""
+    actor = sign_in(services, args.user)
+    made = services.backups.make(actor, args.output)
+    print(f"{args.output}: {made.size:,} bytes, integrity_check ok")
+    return 0
+
+
+def restore_command(args: argparse.Namespace, url: str) -> int:
+    """``restore FILE``: checked, a copy of the current file kept, then put in its place and
+    opened once (an older backup is migrated, after its own backup)."""
+    from advisor_app import i18n
+    from advisor_app.services.facade import restore_file
+
+    kept = restore_file(url, args.file)
+    if kept is not None:
+        print(i18n._("The replaced database was kept as {file}").format(file=kept))
+    services = open_for_cli(url, args.user)
+    services.db.dispose()
+    print(i18n._("Restored {file}.").format(file=args.file))
+    return 0
 
 
 def users_command(services: Services, args: argparse.Namespace) -> int:

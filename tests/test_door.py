@@ -131,6 +131,7 @@ def test_every_public_service_method_passes_the_door_with_a_declared_permission(
         "bookings",
         "today",
         "duplicates",
+        "backups",
     }
     assert undeclared(sqlite_services) == []
     # Every one of them is in the table below, and nothing in the table is stale.
@@ -339,6 +340,13 @@ def _referral(world: World, role: Role) -> Any:
 
 def _booking(world: World, days: int = 2) -> BookingInput:
     return BookingInput(world.family.id, NOW + timedelta(days=days), 45, MeetingMode.PHONE)
+
+
+def _backup(world: World, role: Role) -> Any:
+    """A generation to restore (a team database has none: the server's backup is relied on)."""
+    if not world.services.db.is_sqlite:
+        return None
+    return world.services.backups.make(world.actors[AD])
 
 
 def _action(world: World, role: Role) -> Any:
@@ -896,8 +904,27 @@ CALLS: dict[str, Call] = {
         [(S, "relative")],
         lambda w, a, _: w.as_(a).duplicates.possible_duplicates(a, relative_input("Ny Person")),
     ),
+    # -- backups of the workstation's file
+    "backups.generations": Call(
+        frozenset({AD}), [], lambda w, a, _: w.as_(a).backups.generations(a)
+    ),
+    "backups.make": Call(
+        frozenset({AD}), [(E, "backup")], lambda w, a, _: w.as_(a).backups.make(a)
+    ),
+    "backups.plan_restore": Call(
+        frozenset({AD}),
+        [(U, "backup")],
+        lambda w, a, made: w.as_(a).backups.plan_restore(a, made.name if made else "none"),
+        _backup,
+    ),
 }
-WORKSTATION_ONLY = {"accounts.change_own_password", "accounts.set_password"}
+WORKSTATION_ONLY = {
+    "accounts.change_own_password",
+    "accounts.set_password",
+    "backups.generations",
+    "backups.make",
+    "backups.plan_restore",
+}
 ENTRANCE_METHODS = {"accounts.has_users", "accounts.create_first_admin", "accounts.sign_in"}
 
 

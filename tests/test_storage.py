@@ -21,7 +21,9 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.schema import CreateTable
 
 from advisor_app.domain.actor import Actor
+from advisor_app.domain.backup_rules import BackupKind
 from advisor_app.locations import migrations_dir
+from advisor_app.persistence import backups as backup_files
 from advisor_app.persistence import migrations
 from advisor_app.persistence.database import SQLITE_BUSY_TIMEOUT_MS, Database, sqlite_url
 from advisor_app.persistence.models import Advisor, Base
@@ -279,7 +281,9 @@ def test_the_database_rejects_an_anonymous_session_with_a_case(
 
 # ---- start-up migration and its verified backup (SQLite) ----------------------------------------
 def backups(path: Path) -> list[Path]:
-    return sorted(path.parent.glob(f"{path.stem}*.bak"))
+    return [made.path for made in backup_files.list_backups(path)] + sorted(
+        path.parent.glob(f"{path.stem}*.bak")
+    )
 
 
 def test_a_brand_new_file_is_migrated_without_a_backup(sqlite_url: str, tmp_path: Path) -> None:
@@ -314,7 +318,7 @@ def row_count(path: Path, table: str) -> int:
         connection.close()
 
 
-def test_backup_sqlite_makes_a_verified_copy_of_everything(sqlite_url: str) -> None:
+def test_a_backup_is_a_verified_copy_of_everything(sqlite_url: str) -> None:
     services, _ = open_services(sqlite_url)
     try:
         actor = make_user(services, "testadvisor")
@@ -322,9 +326,9 @@ def test_backup_sqlite_makes_a_verified_copy_of_everything(sqlite_url: str) -> N
         path = services.db.sqlite_path
         assert path is not None
         head = migrations.head_revision(services.db)
-        copy = migrations.backup_sqlite(path, head)
-        assert copy.parent == path.parent and f"before-{head}" in copy.name
-        assert copy.name.endswith(".bak")
+        made = backup_files.make_backup(path, BackupKind.MIGRATION)
+        copy = made.path
+        assert copy.parent == backup_files.backup_folder(path) and "-migration" in copy.name
         for table in ("relative", "citizen", "consent", "audit_event", "topic"):
             assert row_count(copy, table) == row_count(path, table) > 0
         check = sqlite3.connect(copy)
@@ -386,7 +390,7 @@ def test_a_file_behind_head_is_backed_up_before_it_is_migrated(
     upgraded, backup = open_services(url)
     try:
         assert backup is not None and backup.exists()
-        assert f"before-{head}" in backup.name
+        assert backup.name.endswith("-migration.sqlite3")
         assert migrations.current_revision(upgraded.db) == "9001"
         live = tmp_path / "behind.sqlite3"
         assert row_count(live, "later_release") == 0
@@ -410,10 +414,10 @@ def test_no_migration_when_the_backup_cannot_be_verified(
     services.db.dispose()
     head = install_next_release(tmp_path, monkeypatch)
 
-    def broken(source: Path, current: str | None) -> Path:
-        raise migrations.BackupError("the backup copy failed its integrity check")
+    def broken(source: Path, kind: BackupKind) -> Path:
+        raise migrations.BackupError("damaged")
 
-    monkeypatch.setattr(migrations, "backup_sqlite", broken)
+    monkeypatch.setattr(backup_files, "make_backup", broken)
     database = Database(url)
     try:
         with pytest.raises(migrations.BackupError):

@@ -35,6 +35,9 @@ class Permission(StrEnum):
     SETTINGS_READ = "settings.read"  # the municipality's name, logo, contact line: not personal
     SETTINGS_WRITE = "settings.write"
     HANDOUTS = "handouts"  # make, record, list and print again a relative's handouts
+    BACKUP_READ = "backups.read"  # list the workstation file's backups: dates and sizes
+    BACKUP_MAKE = "backups.make"  # a copy of everything: logged like an export
+    BACKUP_RESTORE = "backups.restore"  # replace the database with a backup
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,24 @@ RULES: dict[Permission, Rule] = {
     ),
     Permission.HANDOUTS: _rule(
         {Role.ADVISOR}, {Purpose.ADVISORY, Purpose.DEMO_DATA}, logged=True, refusal=_CASE_WORK
+    ),
+    Permission.BACKUP_READ: _rule(
+        {Role.ADMIN},
+        {Purpose.ADMINISTRATION},
+        logged=False,
+        refusal=N_("Only an administrator can see the backups."),
+    ),
+    Permission.BACKUP_MAKE: _rule(
+        {Role.ADMIN},
+        {Purpose.ADMINISTRATION},
+        logged=True,
+        refusal=N_("Only an administrator can make a backup."),
+    ),
+    Permission.BACKUP_RESTORE: _rule(
+        {Role.ADMIN},
+        {Purpose.ADMINISTRATION},
+        logged=True,
+        refusal=N_("Only an administrator can restore a backup."),
     ),
     # The entrance: checked by the door's anonymous path, never against an actor.
     Permission.SIGN_IN: _rule(set(), set(), logged=True, refusal=N_("Sign-in refused.")),

@@ -65,6 +65,11 @@ MENTOR_MAX_KM = "mentoring.max_km"
 # The session dialog's duration before the running clock passes it (a real meeting's length).
 SESSION_DEFAULT_MINUTES = "sessions.default_minutes"
 DEFAULT_SESSION_MINUTES = 45
+# Backups of the workstation's file (domain/backup_rules.py): how many generations are kept.
+BACKUPS_DAILY = "backups.daily"
+BACKUPS_WEEKLY = "backups.weekly"
+BACKUPS_MONTHLY = "backups.monthly"
+BACKUP_DEFAULTS = {BACKUPS_DAILY: 7, BACKUPS_WEEKLY: 4, BACKUPS_MONTHLY: 12}
 _DEFAULT_WEIGHTS = MatchWeights()
 _WEIGHT_LABELS = {
     "condition": N_("Mentor matching: weight of the same condition"),
@@ -124,6 +129,21 @@ SETTINGS: dict[str, SettingSpec] = {
             DEFAULT_SESSION_MINUTES,
             minimum=Decimal(5),
             maximum=Decimal(600),
+        ),
+        *(
+            SettingSpec(
+                key,
+                SettingKind.INTEGER,
+                label,
+                BACKUP_DEFAULTS[key],
+                minimum=Decimal(0),
+                maximum=Decimal(366),
+            )
+            for key, label in (
+                (BACKUPS_DAILY, N_("Backups: daily copies kept")),
+                (BACKUPS_WEEKLY, N_("Backups: weekly copies kept")),
+                (BACKUPS_MONTHLY, N_("Backups: monthly copies kept")),
+            )
         ),
     )
 }

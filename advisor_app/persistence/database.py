@@ -23,6 +23,14 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+pysqlite:///{path}"
 
 
+def sqlite_path_of(url: str) -> Path | None:
+    """The file of a SQLite URL (None for a server or an in-memory database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        return Path(parsed.database)
+    return None
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, synchronous=FULL, foreign keys, busy timeout, and every transaction begun
     IMMEDIATE: a read that later upgrades to a write is what makes "database is locked"."""

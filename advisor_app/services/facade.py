@@ -11,11 +11,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from advisor_app.domain.actor import Actor
+from advisor_app.domain.backup_rules import BackupKind
 from advisor_app.domain.clock import Clock, SystemClock
 from advisor_app.domain.errors import N_, AccessDeniedError
-from advisor_app.persistence.database import Database
+from advisor_app.persistence.database import Database, sqlite_path_of
+from advisor_app.persistence.integrity import refuse_damaged
 from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
+from advisor_app.services.backups import BackupService, automatic_backup, restore_into
 from advisor_app.services.bookings import BookingService
 from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.corrections import CorrectionService
@@ -53,6 +56,7 @@ class Services:
     bookings: BookingService
     today: TodayService
     duplicates: DuplicateService
+    backups: BackupService
 
     @classmethod
     def build(
@@ -79,11 +83,23 @@ class Services:
             bookings=BookingService(door),
             today=TodayService(door),
             duplicates=DuplicateService(door),
+            backups=BackupService(door),
         )
 
     def gated(self) -> dict[str, Gated]:
         """Every service behind the door, by its attribute name (for the coverage test)."""
         return {name: value for name, value in vars(self).items() if isinstance(value, Gated)}
+
+    def backup_automatically(self, kind: BackupKind, *, only_if_due: bool = False) -> Path | None:
+        """The program's own copy (on close, daily): services/backups.py."""
+        return automatic_backup(self.db, kind, only_if_due=only_if_due, now=self.clock.now())
+
+    def restore_backup(self, actor: Actor, name: str) -> Path | None:
+        """An administrator's restore: through the door (permission, check, access event),
+        then the file is replaced with the engine disposed. Returns the copy kept of what
+        was replaced. The program must open the database again afterwards."""
+        plan = self.backups.plan_restore(actor, name)
+        return restore_into(self.db, plan.source)
 
     def describe_database(self) -> str:
         """Where the data is, for the status bar: a file path or a server, never a password."""
@@ -104,13 +120,29 @@ def open_services(
 
     On a team database a user's login may neither migrate nor write reference data (the
     grants of ``db roles``): there the owner's ``db upgrade`` does both, and a start on a
-    schema at head touches neither."""
+    schema at head touches neither.
+
+    A workstation file that fails the start's quick_check is refused before anything is
+    written to it (DamagedDatabaseError names the newest verified backup)."""
+    refuse_damaged(sqlite_path_of(url))
     db = Database(url)
     behind = upgrade and db.schema_behind()
     backup = db.upgrade() if behind else None
     if db.is_sqlite or behind:
         seed_reference_data(db)
     return Services.build(db, clock, hasher), backup
+
+
+def restore_file(url: str, source: Path) -> Path | None:
+    """Restore ``source`` over the workstation's file without signing in: the command line's
+    ``restore FILE`` and the start's offer when the file is damaged (no one can sign in to a
+    damaged file; whoever runs the program as this OS account can replace the file anyway).
+    Returns the copy kept of what was replaced."""
+    db = Database(url)
+    try:
+        return restore_into(db, source)
+    finally:
+        db.dispose()
 
 
 def server_refused_sign_in(exc: BaseException) -> bool:

@@ -17,16 +17,19 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from advisor_app import i18n
 from advisor_app.domain.actor import Actor
+from advisor_app.domain.backup_rules import BackupKind
 from advisor_app.domain.enums import Role
 from advisor_app.domain.errors import ServiceError
 from advisor_app.i18n import N_
 from advisor_app.locations import resources_dir
+from advisor_app.services.backups import DamagedDatabaseError
 from advisor_app.services.facade import (
     Services,
     open_services,
     open_team_as,
     server_refused_sign_in,
 )
+from advisor_app.ui.backups_page import offer_restore
 from advisor_app.ui.idle_lock import DEFAULT_MINUTES as DEFAULT_IDLE_MINUTES
 from advisor_app.ui.idle_lock import SETTING as IDLE_SETTING
 from advisor_app.ui.idle_lock import IdleLock
@@ -37,6 +40,8 @@ from advisor_app.ui.task_runner import TaskRunner, log_bug
 
 PRODUCT_NAME = N_("Relatives' advisor")
 LAST_USER_SETTING = "last_user"
+# How often the open program looks whether the day's backup is still to be made.
+BACKUP_CHECK_MS = 15 * 60 * 1000
 
 
 def login_name() -> str:
@@ -127,13 +132,43 @@ class Session:
             minutes,
         )
         self.idle_lock.quit_requested.connect(self._on_idle_lock_quit_requested)
+        # The day's backup while the program is open, on the worker (a copy of a large file
+        # takes a moment); the parent keeps the timer on the UI thread.
+        self.backup_timer = QTimer(self.runner)
+        self.backup_timer.setInterval(BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(self._on_backup_timer_timeout)
+        self.backup_timer.start()
+        self.restored = False
 
     def show(self) -> AnyWindow:
         window = window_for(self.services, self.actor, self.runner, self.idle_lock)
         window.language_change_requested.connect(self._on_language_change_requested)
+        if isinstance(window, AdminWindow):
+            window.backups_page.restored.connect(self._on_backups_page_restored)
         window.show()
         self.window = window
         return window
+
+    def _on_backup_timer_timeout(self) -> None:
+        services = self.services
+        self.runner.submit(
+            lambda: services.backup_automatically(BackupKind.DAILY, only_if_due=True),
+            lambda _made: None,
+            _log_backup_failure,
+        )
+
+    def _on_backups_page_restored(self) -> None:
+        """The file under the program was replaced: close, to be started again."""
+        self.restored = True
+        self.backup_timer.stop()
+        self.idle_lock.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def stop(self) -> None:
+        self.backup_timer.stop()
+        self.idle_lock.stop()
 
     def _on_idle_lock_quit_requested(self) -> None:
         self.idle_lock.stop()
@@ -154,6 +189,18 @@ class Session:
             old.hide()
         if selected is not None and isinstance(new, MainWindow):
             new._pending_select = selected
+
+
+def _log_backup_failure(error: ServiceError) -> None:
+    log.warning("automatic backup failed: %s", error.template)
+
+
+def backup_on_close(services: Services) -> None:
+    """The copy made when the window closes; a failure is logged, never a crash at exit."""
+    try:
+        services.backup_automatically(BackupKind.CLOSE)
+    except ServiceError as error:
+        _log_backup_failure(error)
 
 
 def window_for(
@@ -272,6 +319,23 @@ def run_gui(
     team_actor: Actor | None = None
     try:
         services, backup = open_services(url)
+    except DamagedDatabaseError as damaged:
+        # Before sign-in: nothing was written to the file; offer the newest verified backup.
+        if screenshot is not None:
+            print(f"advisor-app: {damaged.translated(i18n._)}", file=sys.stderr)
+            return 2
+        reopened = offer_restore(url, damaged, i18n._(PRODUCT_NAME))
+        if reopened is None:
+            return 2
+        services, backup = reopened
+    except ServiceError as error:  # a newer schema: said plainly, nothing written
+        if screenshot is None:
+            QMessageBox(
+                QMessageBox.Icon.Critical, i18n._(PRODUCT_NAME), error.translated(i18n._)
+            ).exec()
+        else:
+            print(f"advisor-app: {error.translated(i18n._)}", file=sys.stderr)
+        return 2
     except Exception as exc:  # shown to the user; logged without the message (may hold a URL)
         if server_refused_sign_in(exc) and screenshot is None:
             # A team database whose server wants the password: the sign-in dialog asks it
@@ -309,7 +373,7 @@ def run_gui(
             runner.wait_idle()
             save_window(window, screenshot)
         runner.wait_idle()
-        session.idle_lock.stop()
+        session.stop()
         window.close()
         services.db.dispose()
         print(f"screenshot: {screenshot}")
@@ -317,7 +381,9 @@ def run_gui(
     if isinstance(window, MainWindow):
         QTimer.singleShot(0, window.search.setFocus)
     code = app.exec()
-    session.idle_lock.stop()
+    session.stop()
     runner.wait_idle()
+    if not session.restored:
+        backup_on_close(services)
     services.db.dispose()
     return int(code)

@@ -1,5 +1,5 @@
 """The windows of the roles that do no case work: the administrator's (users, the offer
-catalogue, licensed instrument texts, the access log's check), the auditor's (the access log) and the
+catalogue, settings, backups, licensed instrument texts, the access log's check), the auditor's (the access log) and the
 manager's (statistics). None shows anything of a relative's case; the services would
 refuse it anyway."""
 
@@ -16,6 +16,7 @@ from advisor_app.services.facade import Services
 from advisor_app.ui import instrument_text
 from advisor_app.ui.account_menu import PRODUCT, AccountMenus
 from advisor_app.ui.audit_page import AuditPage
+from advisor_app.ui.backups_page import BackupsPage
 from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.offers_page import OfferCatalogue
@@ -68,6 +69,9 @@ class AdminWindow(RoleWindow):
         self.tabs.addTab(self.users_page, _("Users"))
         self.tabs.addTab(self.offers, _("Offer catalogue"))
         self.tabs.addTab(self.settings_page, _("Municipality"))
+        # Backups of the workstation's file (ui/backups_page.py); loaded when its tab opens.
+        self.backups_page = BackupsPage(services, runner, actor)
+        self.tabs.addTab(self.backups_page, _("Backups"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.setCentralWidget(self.tabs)
         log_menu = self.menuBar().addMenu(_("Access &log"))
@@ -84,6 +88,8 @@ class AdminWindow(RoleWindow):
     def _on_tabs_current_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.offers:
             self.offers.ensure_loaded()
+        elif self.tabs.widget(index) is self.backups_page:
+            self.backups_page.ensure_loaded()
 
     def _on_verify_action_triggered(self) -> None:
         services, actor = self.services, self.actor
