@@ -106,10 +106,13 @@ def open_services(
     grants of ``db roles``): there the owner's ``db upgrade`` does both, and a start on a
     schema at head touches neither."""
     db = Database(url)
-    behind = upgrade and db.schema_behind()
-    backup = db.upgrade() if behind else None
-    if db.is_sqlite or behind:
-        seed_reference_data(db)
+    # Several programs starting at once on a new team database: one migrates and seeds, the
+    # others wait and then find the schema at head (a no-op on SQLite).
+    with db.migration_lock():
+        behind = upgrade and db.schema_behind()
+        backup = db.upgrade() if behind else None
+        if db.is_sqlite or behind:
+            seed_reference_data(db)
     return Services.build(db, clock, hasher), backup
 
 
