@@ -383,6 +383,14 @@ def test_team_connections_have_lock_and_statement_timeouts(postgresql_migrated_u
             assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "1min"
     finally:
         db.dispose()
+    # A site's own choice in the URL wins over the program's.
+    own = Database(f"{postgresql_migrated_url}&options=-c%20lock_timeout%3D1234")
+    try:
+        with own.engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW lock_timeout").scalar() == "1234ms"
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "1min"
+    finally:
+        own.dispose()
 
 
 def test_a_table_lock_held_by_another_client_gives_a_typed_message_in_time(
