@@ -44,7 +44,7 @@ from advisor_app.services.facade import Services
 
 pytestmark = pytest.mark.postgres
 
-RUNS = 24
+RUNS = 20
 _cpr_serial = itertools.count(1000)
 
 
