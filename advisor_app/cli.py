@@ -5,7 +5,8 @@ advisor-app --db URL --screenshot FILE.png       render the window offscreen and
             [--screenshot-tab wellbeing]         ... on that tab of the relative's page,
                                                  or a page of the window (today, offers, ...)
 advisor-app --version
-advisor-app [--db URL] db upgrade                migrate (after a verified backup)
+advisor-app [--db URL] db upgrade                migrate (after a verified backup; on
+                                                 PostgreSQL pg_dump's, or the server's own)
 advisor-app [--db URL] [--user NAME] backup -o FILE   a verified copy of the database (admin)
 advisor-app [--db URL] restore FILE              put a verified backup in the database's place
                                                  (keeps a copy of what it replaces)
@@ -49,6 +50,7 @@ from advisor_app import __version__
 if TYPE_CHECKING:
     from advisor_app.domain.actor import Actor
     from advisor_app.domain.instruments import Instrument
+    from advisor_app.persistence.database import Database
     from advisor_app.services.facade import Services
 
 log = logging.getLogger("advisor_app")
@@ -119,7 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     db_cmd = sub.add_parser("db", help="database maintenance")
     db_sub = db_cmd.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("upgrade", help="migrate the database to the newest schema")
+    db_sub.add_parser(
+        "upgrade",
+        help="migrate the database to the newest schema, after a verified backup: on SQLite "
+        "a copy beside the file; on PostgreSQL a pg_dump file (mode 0600) in the user's data "
+        "folder's backups/ when pg_dump is installed, otherwise the server's own backup is "
+        "relied on (said on stderr)",
+    )
     db_sub.add_parser(
         "roles",
         help="PostgreSQL: create the group roles and GRANTs that make the server enforce "
@@ -438,26 +446,13 @@ def db_command(args: argparse.Namespace, url: str) -> int:
     from advisor_app.domain.errors import ServiceError
     from advisor_app.persistence.database import Database, sqlite_path_of
     from advisor_app.persistence.integrity import refuse_damaged
-    from advisor_app.services.reference import seed_reference_data
 
     db: Database | None = None
     try:
         refuse_damaged(sqlite_path_of(url))
         db = Database(team_url(url, args.user))
         if args.db_command == "upgrade":
-            backup = db.upgrade()
-            seed_reference_data(db)
-            if not db.is_sqlite:
-                from advisor_app.persistence import pg_roles
-
-                with db.engine.begin() as connection:
-                    if pg_roles.groups_exist(connection):
-                        pg_roles.apply(connection)  # new tables get their grants at once
-                        print("grants renewed")
-            if backup is not None:
-                print(f"backup: {backup}")
-            print("database is at the newest schema")
-            return 0
+            return _db_upgrade(db)
         if db.is_sqlite:
             raise BadInput(i18n._("'db roles' is for a PostgreSQL database."))
         from advisor_app.persistence import pg_roles
@@ -495,6 +490,49 @@ def restore_command(args: argparse.Namespace, url: str) -> int:
     services = open_for_cli(url, args.user)
     services.db.dispose()
     print(i18n._("Restored {file}.").format(file=args.file))
+    return 0
+
+
+def _db_upgrade(db: Database) -> int:
+    """Migrate, seed and renew the grants, one program at a time (an advisory lock on
+    PostgreSQL), after a verified backup: SQLite's copy beside the file, pg_dump's on a team
+    database when the machine has pg_dump, else the server's own backup is relied on."""
+    from advisor_app import i18n
+    from advisor_app.persistence import migrations
+    from advisor_app.services.reference import seed_reference_data
+
+    with db.migration_lock():
+        current = migrations.current_revision(db)
+        behind = current != migrations.head_revision(db)
+        try:
+            backup = db.upgrade()
+        except migrations.BackupError as exc:
+            print(
+                i18n._(
+                    "The backup before the migration failed ({reason}); nothing was migrated."
+                ).format(reason=exc),
+                file=sys.stderr,
+            )
+            return 1
+        seed_reference_data(db)
+        if not db.is_sqlite:
+            from advisor_app.persistence import pg_roles
+
+            with db.engine.begin() as connection:
+                if pg_roles.groups_exist(connection):
+                    pg_roles.apply(connection)  # new tables get their grants at once
+                    print("grants renewed")
+    if backup is not None:
+        print(f"backup: {backup}")
+    elif behind and current is not None and not db.is_sqlite:
+        print(
+            i18n._(
+                "No pg_dump on this machine: no copy was taken before the migration; the"
+                " database server's own backup is relied on."
+            ),
+            file=sys.stderr,
+        )
+    print("database is at the newest schema")
     return 0
 
 

@@ -39,6 +39,9 @@ def run_migrations_online() -> None:
         )
         try:
             with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    # A migration may run longer than a user's statement timeout.
+                    connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
                 context.run_migrations()
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("a migration left a reference to a missing row")

@@ -45,5 +45,16 @@ class ConflictError(ServiceError):
     """Someone else changed the record since it was opened (optimistic concurrency)."""
 
 
+class BusyError(ServiceError):
+    """A team database: another client holds what this call needs (a lock) longer than the
+    lock timeout, or the server took longer than the statement timeout. Nothing was saved;
+    trying again later may work."""
+
+
+class ConnectionLostError(ServiceError):
+    """The connection to the database server broke during the call. Nothing of the call
+    was saved (or, at the commit, it cannot be known); the next call reconnects."""
+
+
 class AccessDeniedError(ServiceError):
     """The actor's role or purpose does not allow this."""

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -214,6 +215,17 @@ class Case(Base):
     """A relative's course with the advisor (forløb): opened, closed; retention counts from closure."""
 
     __tablename__ = "advice_case"
+    # One open course per relative, enforced by the database: two first sessions saved at the
+    # same moment on a team database opened two (sessions.open_case takes the colleague's).
+    __table_args__ = (
+        Index(
+            "uq_advice_case_open_relative",
+            "relative_id",
+            unique=True,
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     relative_id: Mapped[int] = mapped_column(

@@ -11,6 +11,12 @@ in one transaction and in this order:
 3. appends those events to the chained access log (services/audit_log.py);
 4. commits.
 
+On a team database a unit of work the server gave up because of a colleague's (a
+serialization failure, a deadlock, a unique or foreign-key check the colleague won) runs
+again from step 1, a bounded number of times; so a work function must be re-runnable: all
+its effects are in the transaction. Lock and statement timeouts and a lost connection become
+typed messages (services/contention.py).
+
 A refusal raises ``AccessDeniedError`` and is itself logged, in a transaction of its own.
 A method whose permission is ``logged`` must note at least one event: forgetting is a bug
 the door reports at once rather than a silent hole in the log.
@@ -39,7 +45,7 @@ from advisor_app.domain.errors import N_, AccessDeniedError, ConflictError
 from advisor_app.domain.permissions import ENTRANCES, RULES, Permission, refusal
 from advisor_app.persistence.database import Database
 from advisor_app.persistence.models import Advisor
-from advisor_app.services import audit_log
+from advisor_app.services import audit_log, contention
 from advisor_app.services.common import CHANGED_BY_OTHERS
 
 P = ParamSpec("P")
@@ -141,7 +147,7 @@ class Door:
                 self._log_refusal(actor, permission, method)
                 raise denied
         try:
-            return self._run(permission, method, actor, work_fn)
+            return self._run_again_on_collision(permission, method, actor, work_fn)
         except StaleDataError:
             # An UPDATE that matched no row because of the version column: a colleague's edit.
             raise ConflictError(CHANGED_BY_OTHERS) from None
@@ -149,6 +155,33 @@ class Door:
             # A refusal the work itself raised (its transaction is gone): logged on its own.
             self._log_refusal(actor, permission, method)
             raise inside.error from None
+
+    def _run_again_on_collision(
+        self,
+        permission: Permission,
+        method: str,
+        actor: Actor | None,
+        work_fn: Callable[[Work], R],
+    ) -> R:
+        """The unit of work, run again from the start (a new transaction, a new ``Work``)
+        when a team database gave it up because of a colleague's transaction: a
+        serialization failure, a deadlock, or a check-then-insert the colleague won
+        (services/contention.py). What still fails becomes a typed message."""
+        postgresql = not self.db.is_sqlite
+        attempt = 1
+        while True:
+            try:
+                return self._run(permission, method, actor, work_fn)
+            except DBAPIError as exc:
+                if attempt < contention.retry_budget(exc, postgresql=postgresql):
+                    contention.pause(attempt)
+                    attempt += 1
+                    continue
+                error = contention.typed(exc, postgresql=postgresql)
+                if error is None:
+                    raise
+                # Not chained: the driver's text can hold personal data (a CPR number in a key).
+                raise error from None
 
     def _run(
         self,

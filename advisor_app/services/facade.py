@@ -126,10 +126,13 @@ def open_services(
     written to it (DamagedDatabaseError names the newest verified backup)."""
     refuse_damaged(sqlite_path_of(url))
     db = Database(url)
-    behind = upgrade and db.schema_behind()
-    backup = db.upgrade() if behind else None
-    if db.is_sqlite or behind:
-        seed_reference_data(db)
+    # Several programs starting at once on a new team database: one migrates and seeds, the
+    # others wait and then find the schema at head (a no-op on SQLite).
+    with db.migration_lock():
+        behind = upgrade and db.schema_behind()
+        backup = db.upgrade() if behind else None
+        if db.is_sqlite or behind:
+            seed_reference_data(db)
     return Services.build(db, clock, hasher), backup
 
 

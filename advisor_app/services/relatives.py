@@ -31,6 +31,7 @@ from advisor_app.services.common import (
     check_version,
     get_or_404,
     like_pattern,
+    locked_or_404,
 )
 from advisor_app.services.door import Gated, Work, door
 from advisor_app.services.dto import (
@@ -418,14 +419,19 @@ class RelativeService(Gated):
         consents: Sequence[ConsentInput],
     ) -> None:
         session = work.session
+        # The citizen is locked FOR KEY SHARE until commit: a colleague deleting the
+        # citizen's last other relative (which erases the citizen, see ``delete``) waits and
+        # then sees this relation, or has already erased the citizen and this finds them gone.
         if citizen_id is not None:
-            citizen = get_or_404(session, Citizen, citizen_id, "citizen")
+            citizen = locked_or_404(session, Citizen, citizen_id, key_share=True)
         else:
             assert clean_citizen is not None
             citizen = None
             if clean_citizen.cpr_digits is not None:
                 citizen = session.scalar(
-                    select(Citizen).where(Citizen.cpr == clean_citizen.cpr_digits)
+                    select(Citizen)
+                    .where(Citizen.cpr == clean_citizen.cpr_digits)
+                    .with_for_update(key_share=True)
                 )
                 if citizen is not None and fold(citizen.name) != fold(clean_citizen.name):
                     raise ValidationError(
@@ -580,7 +586,9 @@ class RelativeService(Gated):
         """Erase a relative with their cases, sessions and actions; citizens left with no
         relative are erased too (their data has no purpose here any more)."""
         session = work.session
-        row = get_or_404(session, Relative, relative_id, "relative")
+        # FOR UPDATE: a colleague's call that is adding to this relative ends first, and
+        # the relations read below are the committed ones.
+        row = locked_or_404(session, Relative, relative_id)
         check_version(row.version, version)
         citizen_ids = list(
             session.scalars(
@@ -591,6 +599,17 @@ class RelativeService(Gated):
         session.expunge(row)
         session.execute(delete(Relative).where(Relative.id == relative_id))
         if citizen_ids:
+            # Lock the citizens first (FOR UPDATE, in id order), then look for relations in
+            # a new statement: a colleague linking one of them to another relative holds it
+            # FOR KEY SHARE until commit, so this waits and then sees the new relation
+            # (READ COMMITTED: each statement sees what was committed before it began).
+            # Without the lock the citizen and the colleague's new relation were erased.
+            session.execute(
+                select(Citizen.id)
+                .where(Citizen.id.in_(citizen_ids))
+                .order_by(Citizen.id)
+                .with_for_update()
+            ).all()
             orphans = select(Citizen.id).where(
                 Citizen.id.in_(citizen_ids),
                 ~exists().where(CareRelation.citizen_id == Citizen.id),

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from advisor_app.domain.corrections import RevisedRecord
@@ -26,7 +27,7 @@ from advisor_app.persistence.models import (
     Topic,
 )
 from advisor_app.services import follow_ups, revisions
-from advisor_app.services.common import check_version, get_or_404
+from advisor_app.services.common import check_version, get_or_404, locked_or_404
 from advisor_app.services.door import Gated, Work, door
 from advisor_app.services.dto import (
     ActionInput,
@@ -103,18 +104,34 @@ def _names(session: Session, rows: list[AdvisorySession]) -> dict[tuple[str, int
     return names
 
 
-def open_case(session: Session, relative_id: int, advisor_id: int, now: datetime) -> Case:
-    """The relative's open course with the advisor; a new one when none is open."""
-    found = session.scalar(
+def _find_open_case(session: Session, relative_id: int) -> Case | None:
+    return session.scalar(
         select(Case)
         .where(Case.relative_id == relative_id, Case.closed_at.is_(None))
         .order_by(Case.opened_at.desc())
         .limit(1)
     )
-    if found is None:
-        found = Case(relative_id=relative_id, advisor_id=advisor_id, opened_at=now)
-        session.add(found)
-        session.flush()
+
+
+def open_case(session: Session, relative_id: int, advisor_id: int, now: datetime) -> Case:
+    """The relative's open course with the advisor; a new one when none is open.
+
+    On a team database a colleague may open the relative's first course at the same moment:
+    the partial unique index (one open course per relative) refuses the second insert, which
+    then takes the colleague's course. The insert sits in a savepoint so the refusal leaves
+    the rest of the unit of work intact."""
+    found = _find_open_case(session, relative_id)
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            found = Case(relative_id=relative_id, advisor_id=advisor_id, opened_at=now)
+            session.add(found)
+            session.flush()
+    except IntegrityError:
+        found = _find_open_case(session, relative_id)
+        if found is None:  # not the open-course index (the relative is gone): the door decides
+            raise
     return found
 
 
@@ -193,7 +210,9 @@ class SessionService(Gated):
                 raise ValidationError(N_("A chosen topic no longer exists."), field="topics")
         case_id = None
         if data.relative_id is not None:
-            get_or_404(session, Relative, data.relative_id, "relative")
+            # KEY SHARE: a colleague's delete of the relative waits for this session, or
+            # this finds the relative gone, instead of a raw foreign-key error at the insert.
+            locked_or_404(session, Relative, data.relative_id, key_share=True)
             case_id = open_case(session, data.relative_id, work.actor.advisor_id, work.now()).id
             self._check_participants(session, data.relative_id, participants)
         row = AdvisorySession(

@@ -267,6 +267,10 @@ def lock_tables(connection: Connection) -> None:
     """On PostgreSQL, keep other writers out of the tables whose ids we number ourselves
     until commit; SQLite's IMMEDIATE transaction already does."""
     if connection.dialect.name == "postgresql":
+        # The bulk load waits for its table lock, and runs, longer than an advisor's call
+        # may (Database's lock and statement timeouts): lifted for this transaction only.
+        connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
+        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         connection.exec_driver_sql(f"LOCK TABLE {', '.join(ID_TABLES)} IN SHARE ROW EXCLUSIVE MODE")
 
 
