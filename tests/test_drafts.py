@@ -32,7 +32,9 @@ AT = datetime(2026, 11, 30, 13, 32, tzinfo=UTC)
 ACTOR = Actor(AdvisorId(7), "advisor", Role.ADVISOR, Purpose.ADVISORY)
 
 
-def session_draft(notes: str = "Søren er træt 😴; vil høre om afløsning.", **changes: object) -> Draft:
+def session_draft(
+    notes: str = "Søren er træt 😴; vil høre om afløsning.", **changes: object
+) -> Draft:
     content = SessionDraft(
         opened_at=AT,
         started_at=AT - timedelta(minutes=5),
