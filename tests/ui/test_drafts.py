@@ -351,3 +351,40 @@ def test_a_program_killed_with_sigkill_after_the_autosave_loses_nothing(
     # The restored draft is the reopening dialog's own now (that process was not killed,
     # and finished without saving: its draft went on purpose in the child).
     assert store is not None and store.drafts() == []
+
+
+def test_the_program_and_the_relative_s_page_say_a_draft_is_kept(
+    qtbot, services, runner, actor, relative
+):  # type: ignore[no-untyped-def]
+    from advisor_app.ui.main_window import MainWindow
+
+    first = open_session(qtbot, services, runner, actor, relative, keep=False)
+    qtbot.keyClicks(first.notes, NOTE)
+    wait_for_draft(qtbot, first)
+    crash(first)
+
+    win = MainWindow(services, actor, runner)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.search_finished, timeout=10_000):
+        win.show()
+    assert (
+        win.statusBar()
+        .currentMessage()
+        .startswith(
+            "1 kladde fra før er bevaret; åbn den pårørende for at gendanne den: "
+            "Du har en ikke-gemt samtale fra "
+        )
+    )
+    with qtbot.waitSignal(win.page.loaded, timeout=10_000):
+        assert win.select_relative(relative.id)
+    assert win.page.drafts_row.isVisibleTo(win.page)
+    assert win.page.drafts_note.text().endswith("med Bjørn Østergård.")
+    win.page.drafts_button.click()
+    (dialog,) = [d for d in win.findChildren(SessionDialog) if d.isVisible()]
+    assert dialog.draft_bar.isVisible()
+    dialog.draft_bar.restore_button.click()
+    assert dialog.notes.toPlainText() == NOTE
+    with qtbot.waitSignal(dialog.session_saved, timeout=10_000):
+        dialog.save_button.click()
+    qtbot.waitUntil(lambda: not win.page.drafts_row.isVisibleTo(win.page), timeout=10_000)
+    assert dialog.drafts.store.drafts() == []
