@@ -692,12 +692,27 @@ class RelativePage(QWidget):
     def _on_draft_dialog_finished(self, *_args: object) -> None:
         self.show_drafts()
 
-    def _on_relative_deleted(self, _relative_id: int) -> None:
+    def _on_relative_deleted(self, relative_id: int) -> None:
         self.detail = None
         self.heading.setText(_("The relative is deleted."))
         self.subheading.clear()
         self._update_buttons()
+        self._discard_drafts_of(relative_id)
+        self.show_drafts()
         self.changed.emit()
+
+    def _discard_drafts_of(self, relative_id: int) -> None:
+        """A deleted relative's drafts on this computer go too: they must not outlive the
+        record they were typed for."""
+        store = self._services.draft_store(self._actor)
+        if store is None:
+            return
+        try:
+            for draft in store.drafts():
+                if draft.subject.relative_id == relative_id:
+                    store.discard(draft)
+        except OSError:
+            pass  # what cannot be removed now is never offered for a relative that is gone
 
     def _on_session_button_clicked(self) -> None:
         if self.detail is not None:

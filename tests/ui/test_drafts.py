@@ -388,3 +388,32 @@ def test_the_program_and_the_relative_s_page_say_a_draft_is_kept(
         dialog.save_button.click()
     qtbot.waitUntil(lambda: not win.page.drafts_row.isVisibleTo(win.page), timeout=10_000)
     assert dialog.drafts.store.drafts() == []
+
+
+def test_deleting_the_relative_removes_their_drafts_on_this_computer(
+    qtbot, services, runner, actor, relative
+):  # type: ignore[no-untyped-def]
+    from advisor_app.ui.main_window import MainWindow
+
+    other = services.relatives.register(actor, RelativeInput(name="Karl Hansen", birth_year=1960))
+    for who in (relative, other):
+        dialog = open_session(qtbot, services, runner, actor, who, keep=False)
+        dialog.notes.setPlainText(NOTE)
+        wait_for_draft(qtbot, dialog)
+        store = dialog.drafts.store
+        crash(dialog)
+    assert {d.subject.relative_id for d in store.drafts()} == {relative.id, other.id}
+
+    win = MainWindow(services, actor, runner)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.search_finished, timeout=10_000):
+        win.show()
+    with qtbot.waitSignal(win.page.loaded, timeout=10_000):
+        assert win.select_relative(relative.id)
+    page = win.page
+    with qtbot.waitSignal(page.delete_button.confirmation_opened, timeout=10_000) as opened:
+        page.delete_button.click()
+    with qtbot.waitSignal(page.changed, timeout=10_000):
+        opened.args[0].button(QMessageBox.StandardButton.Yes).click()
+    assert [d.subject.relative_id for d in store.drafts()] == [other.id]
+    assert not page.drafts_row.isVisibleTo(page)
