@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint bench bench-log bench-stats bench-mentors bench-handout wheel clean messages
+.PHONY: run test lint bench bench-log bench-stats bench-mentors bench-handout bench-kill wheel clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench-mentors: $(VENV)/.stamp-run
 
 bench-handout: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/handout.py $(ARGS)
+
+# kill -9 during saves: 100 SIGKILLs by default (ARGS="--kills 300 --spawn" for more).
+bench-kill: $(VENV)/.stamp-run
+	$(BIN)/python benchmarks/kill_saves.py $(ARGS)
 
 wheel: $(VENV)/.stamp-test
 	$(BIN)/python -m build --wheel --outdir dist .

@@ -23,6 +23,7 @@ from advisor_app.services.bookings import BookingService
 from advisor_app.services.check_ins import CheckInService
 from advisor_app.services.corrections import CorrectionService
 from advisor_app.services.door import Door, Gated
+from advisor_app.services.drafts import DraftStore
 from advisor_app.services.duplicates import DuplicateService
 from advisor_app.services.handouts import HandoutService
 from advisor_app.services.mentors import MentorService
@@ -100,6 +101,11 @@ class Services:
         was replaced. The program must open the database again afterwards."""
         plan = self.backups.plan_restore(actor, name)
         return restore_into(self.db, plan.source)
+
+    def draft_store(self, actor: Actor) -> DraftStore | None:
+        """The user's drafts on this computer for this database (services/drafts.py); None
+        where there is nowhere to keep them (an in-memory database)."""
+        return DraftStore.for_user(self.db, actor)
 
     def describe_database(self) -> str:
         """Where the data is, for the status bar: a file path or a server, never a password."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.domain.actor import Actor
+from advisor_app.domain.drafts import CheckInDraft, Draft, DraftContent, DraftKind, DraftSubject
 from advisor_app.domain.enums import CheckInMode, Language
 from advisor_app.domain.errors import N_, ServiceError, ValidationError
 from advisor_app.domain.instruments import BAND_TEXTS, STEP_TEXTS, Instrument, Prompt
@@ -43,6 +44,7 @@ from advisor_app.services.dto import (
     RelativeDetail,
 )
 from advisor_app.services.facade import Services
+from advisor_app.ui.drafts import DraftBar, DraftKeeper
 from advisor_app.ui.forms import (
     ErrorBanner,
     SaveGuard,
@@ -54,6 +56,7 @@ from advisor_app.ui.forms import (
     from_qdatetime,
     is_bare_return,
     is_ctrl_return,
+    to_qdatetime,
 )
 from advisor_app.ui.instrument_form import InstrumentForm
 from advisor_app.ui.task_runner import TaskRunner
@@ -220,6 +223,18 @@ class CheckInDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
+        # Drafts (kladder): autosaved while answering, offered back after a crash. The bar
+        # sits in the advisor's panel: the relative's view never shows it.
+        self.draft_bar = DraftBar(self.advisor_panel)
+        panel_layout.insertWidget(1, self.draft_bar)
+        self.drafts = DraftKeeper(
+            self,
+            self.draft_bar,
+            services.draft_store(actor),
+            self._capture_draft,
+            self.restore_draft,
+        )
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.advisor_panel)
         layout.addWidget(self.banner)
@@ -330,6 +345,58 @@ class CheckInDialog(QDialog):
                         found.append(value)
         return found
 
+    # ---- drafts ------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.drafts.start(self.draft_subject(), self._relative.name, self.draft_version())
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.drafts.keep()  # closed some other way than a save or a discard
+        super().hideEvent(event)
+
+    def draft_subject(self) -> DraftSubject:
+        return DraftSubject(DraftKind.CHECK_IN, self._relative.id)
+
+    def draft_version(self) -> int | None:
+        return None
+
+    def draft_reason(self) -> str:
+        return ""
+
+    def _capture_draft(self) -> tuple[DraftContent, str] | None:
+        if not self.has_unsaved_answers():
+            return None
+        return self.draft_content(), self.draft_reason()
+
+    def draft_content(self) -> CheckInDraft:
+        main, own = self.main_form, self.own_life_form
+        return CheckInDraft(
+            instrument_id=str(self.instrument_combo.currentData()),
+            mode=str(self.mode.currentData()),
+            taken_at=from_qdatetime(self.taken_at.dateTime()),
+            main_values=main.values() if main is not None else (),
+            main_texts=main.texts() if main is not None else (),
+            own_life_values=own.values() if own is not None else (),
+            own_life_texts=own.texts() if own is not None else (),
+        )
+
+    def restore_draft(self, draft: Draft) -> None:
+        """Put a kept draft back: the instrument, how and when, and every answer."""
+        content = draft.content
+        if not isinstance(content, CheckInDraft):
+            return
+        index = self.instrument_combo.findData(content.instrument_id)
+        if index >= 0 and index != self.instrument_combo.currentIndex():
+            self.instrument_combo.setCurrentIndex(index)
+        mode = self.mode.findData(content.mode)
+        if mode >= 0:
+            self.mode.setCurrentIndex(mode)
+        self.taken_at.setDateTime(to_qdatetime(content.taken_at))
+        if self.main_form is not None and index >= 0:
+            _restore_form(self.main_form, content.main_values, content.main_texts)
+        if self.own_life_form is not None:
+            _restore_form(self.own_life_form, content.own_life_values, content.own_life_texts)
+
     # ---- keys --------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if is_ctrl_return(event):
@@ -415,6 +482,7 @@ class CheckInDialog(QDialog):
 
     def _on_saved(self, result: CheckInResult) -> None:
         self.saved_result = result
+        self.drafts.finish()
         # What was saved stays as it was: the answers and the advisor's choices are done.
         self.advisor_panel.setEnabled(False)
         self.questions.setEnabled(False)
@@ -509,11 +577,29 @@ class CheckInDialog(QDialog):
             self.set_relative_view(False)
             return
         if not self.has_unsaved_answers():
+            self.drafts.finish()
             super().reject()
             return
+
+        def discard() -> None:
+            self.drafts.finish()
+            QDialog.reject(self)
+
         ask_to_discard(
             self,
             _("Discard check-in?"),
             _("The check-in is not saved. Discard the answers?"),
-            lambda: QDialog.reject(self),
+            discard,
         )
+
+
+def _restore_form(
+    form: InstrumentForm, values: tuple[int | None, ...], texts: tuple[str, ...]
+) -> None:
+    """A draft's answers back into a form; one of another length (the instrument's items
+    changed since) is left out rather than put against the wrong questions."""
+    if len(values) == len(form.groups):
+        form.set_values(values)
+    if len(texts) == len(form.text_edits):
+        for edit, text in zip(form.text_edits, texts, strict=True):
+            edit.setPlainText(text)

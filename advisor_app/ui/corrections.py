@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.corrections import REASON_MAX, RevisedRecord, RevisionKind
+from advisor_app.domain.drafts import Draft, DraftKind, DraftSubject
 from advisor_app.domain.enums import ParticipantKind
 from advisor_app.domain.errors import N_, ServiceError, ValidationError
 from advisor_app.i18n import _, current_language, format_date, format_datetime, ngettext
@@ -195,6 +196,23 @@ class SessionCorrectionDialog(SessionDialog):
         """Only a change is worth asking about before closing."""
         return self.request() != self._initial or bool(self.reason.text().strip())
 
+    def draft_subject(self) -> DraftSubject:
+        return DraftSubject(
+            DraftKind.SESSION,
+            None if self._relative is None else self._relative.id,
+            self.editing.id,
+        )
+
+    def draft_version(self) -> int | None:
+        return self.editing.version
+
+    def draft_reason(self) -> str:
+        return self.reason.text()
+
+    def restore_draft(self, draft: Draft) -> None:
+        super().restore_draft(draft)
+        self.reason.setText(draft.reason)
+
 
 class CheckInCorrectionDialog(CheckInDialog):
     """The check-in dialog filled with a saved check-in; saving corrects it (scored again by
@@ -270,6 +288,19 @@ class CheckInCorrectionDialog(CheckInDialog):
         return self.saved_result is None and (
             self._answers() != self._filled or bool(self.reason.text().strip())
         )
+
+    def draft_subject(self) -> DraftSubject:
+        return DraftSubject(DraftKind.CHECK_IN, self._relative.id, self.editing.id)
+
+    def draft_version(self) -> int | None:
+        return self.editing.version
+
+    def draft_reason(self) -> str:
+        return self.reason.text()
+
+    def restore_draft(self, draft: Draft) -> None:
+        super().restore_draft(draft)
+        self.reason.setText(draft.reason)
 
 
 def _to_minute(value: datetime) -> datetime:

@@ -35,6 +35,7 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.ui import empty_state, instrument_text
 from advisor_app.ui.account_menu import PRODUCT, AccountMenus
+from advisor_app.ui.drafts import offer_text
 from advisor_app.ui.header_state import RememberedHeader
 from advisor_app.ui.idle_lock import IdleLock
 from advisor_app.ui.mentor_matching_page import MentorMatchingPage
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             _("Database: {where}").format(where=services.describe_database())
         )
+        self.announce_drafts()
 
         self._build_menus()
         self._search_timer = QTimer(self)
@@ -347,6 +349,24 @@ class MainWindow(QMainWindow):
         elif self.tabs.currentWidget() is self.check_ins_due_tab:
             self.load_check_ins_due()
 
+    def announce_drafts(self) -> None:
+        """After a crash: say that drafts are kept; the relative's page and the dialog offer
+        each one back (ui/drafts.py)."""
+        store = self.services.draft_store(self.actor)
+        try:
+            kept = store.drafts() if store is not None else []
+        except OSError:
+            kept = []
+        if kept:
+            self.statusBar().showMessage(
+                ngettext(
+                    "{n} unsaved draft is kept; open its relative to restore it: {newest}",
+                    "{n} unsaved drafts are kept; open their relatives to restore them. "
+                    "The newest: {newest}",
+                    len(kept),
+                ).format(n=len(kept), newest=offer_text(kept[0]))
+            )
+
     # ---- new relative, new session -----------------------------------------------------
     def new_relative(self) -> None:
         from advisor_app.ui.relative_dialog import RelativeDialog
@@ -374,6 +394,7 @@ class MainWindow(QMainWindow):
 
         dialog = SessionDialog(self.services, self.runner, self.actor, detail, self.topics, self)
         dialog.session_saved.connect(self._on_session_saved)
+        dialog.finished.connect(lambda _result: self.page.show_drafts())
         dialog.open()
 
     def new_anonymous_session(self) -> None:

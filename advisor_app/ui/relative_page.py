@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.domain.actor import Actor
+from advisor_app.domain.drafts import Draft, DraftKind, DraftSubject
 from advisor_app.domain.enums import ActionStatus, ConsentStatus
 from advisor_app.domain.errors import ServiceError
 from advisor_app.domain.instruments import Instrument
@@ -52,6 +53,7 @@ from advisor_app.services.instruments import InstrumentRegistry, shipped
 from advisor_app.ui import empty_state
 from advisor_app.ui.bookings_section import BookingsSection
 from advisor_app.ui.corrections import CheckInBar, DeleteRelativeButton, SessionBar
+from advisor_app.ui.drafts import offer_text
 from advisor_app.ui.labels import label
 from advisor_app.ui.mentor_tab import MentorTab
 from advisor_app.ui.referrals_section import ReferralsSection
@@ -162,9 +164,25 @@ class RelativePage(QWidget):
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         empty_state.for_relative_page(self)  # empty lists say so (ui/empty_state.py)
 
+        # A draft kept after a crash (ui/drafts.py): said here, opened with one click.
+        self.drafts_note = QLabel()
+        self.drafts_note.setObjectName("drafts_note")
+        self.drafts_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.drafts_note.setWordWrap(True)
+        self.drafts_button = _button(_("Open the draft"), "open_draft")
+        self.drafts_button.clicked.connect(self._on_drafts_button_clicked)
+        self.drafts_row = QWidget()
+        drafts_layout = QHBoxLayout(self.drafts_row)
+        drafts_layout.setContentsMargins(0, 0, 0, 0)
+        drafts_layout.addWidget(self.drafts_note, 1)
+        drafts_layout.addWidget(self.drafts_button)
+        self.drafts_row.hide()
+        self.drafts: list[Draft] = []
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.subheading)
+        layout.addWidget(self.drafts_row)
         layout.addLayout(top_buttons)
         layout.addWidget(self.tabs, 1)
 
@@ -451,7 +469,38 @@ class RelativePage(QWidget):
         self._fill_relations(detail.relations)
         self.open_actions_model.set_rows(detail.open_actions)
         self._update_buttons()
+        self.show_drafts()
         self.loaded.emit(detail)
+
+    def show_drafts(self) -> None:
+        """The relative's unsaved new session or check-in, if a crash left one behind."""
+        store = self._services.draft_store(self._actor)
+        found: list[Draft] = []
+        if store is not None and self.detail is not None:
+            try:
+                for kind in (DraftKind.SESSION, DraftKind.CHECK_IN):
+                    found.extend(store.drafts(DraftSubject(kind, self.detail.id)))
+            except OSError:
+                found = []
+        found.sort(key=lambda d: d.saved_at, reverse=True)
+        self.drafts = found
+        if found:
+            text = offer_text(found[0])
+            if len(found) > 1:
+                text += " " + ngettext(
+                    "({n} more draft.)", "({n} more drafts.)", len(found) - 1
+                ).format(n=len(found) - 1)
+            self.drafts_note.setText(text)
+        self.drafts_row.setVisible(bool(found))
+
+    def _on_drafts_button_clicked(self) -> None:
+        """The dialog the newest draft belongs to; it offers the draft back."""
+        if not self.drafts or self.detail is None:
+            return
+        if self.drafts[0].subject.kind is DraftKind.CHECK_IN:
+            self.new_check_in()
+        else:
+            self.new_session_requested.emit(self.detail)
 
     def _fill_relations(self, relations: tuple[RelationView, ...]) -> None:
         model = self.relations_model
@@ -589,6 +638,7 @@ class RelativePage(QWidget):
         from advisor_app.ui.check_in_dialog import CheckInDialog
 
         dialog = CheckInDialog(self._services, self._runner, self._actor, detail, choice, self)
+        dialog.finished.connect(self._on_draft_dialog_finished)
         dialog.check_in_saved.connect(self._after_save)
         dialog.follow_ups_created.connect(self._after_save)
         dialog.open()
@@ -639,12 +689,30 @@ class RelativePage(QWidget):
         self.reload()
         self.changed.emit()
 
-    def _on_relative_deleted(self, _relative_id: int) -> None:
+    def _on_draft_dialog_finished(self, *_args: object) -> None:
+        self.show_drafts()
+
+    def _on_relative_deleted(self, relative_id: int) -> None:
         self.detail = None
         self.heading.setText(_("The relative is deleted."))
         self.subheading.clear()
         self._update_buttons()
+        self._discard_drafts_of(relative_id)
+        self.show_drafts()
         self.changed.emit()
+
+    def _discard_drafts_of(self, relative_id: int) -> None:
+        """A deleted relative's drafts on this computer go too: they must not outlive the
+        record they were typed for."""
+        store = self._services.draft_store(self._actor)
+        if store is None:
+            return
+        try:
+            for draft in store.drafts():
+                if draft.subject.relative_id == relative_id:
+                    store.discard(draft)
+        except OSError:
+            pass  # what cannot be removed now is never offered for a relative that is gone
 
     def _on_session_button_clicked(self) -> None:
         if self.detail is not None:

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QHideEvent,
     QKeyEvent,
     QKeySequence,
     QShortcut,
@@ -40,6 +41,14 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.domain.actor import Actor
+from advisor_app.domain.drafts import (
+    Draft,
+    DraftAction,
+    DraftContent,
+    DraftKind,
+    DraftSubject,
+    SessionDraft,
+)
 from advisor_app.domain.enums import ParticipantKind, SessionForm
 from advisor_app.domain.errors import ServiceError
 from advisor_app.domain.rules import MAX_SESSION_MINUTES
@@ -56,6 +65,7 @@ from advisor_app.services.dto import (
 from advisor_app.services.facade import Services
 from advisor_app.services.settings import MunicipalSettings
 from advisor_app.ui.confirm import confirm_anyway
+from advisor_app.ui.drafts import DraftBar, DraftKeeper
 from advisor_app.ui.forms import (
     ErrorBanner,
     SaveGuard,
@@ -67,6 +77,7 @@ from advisor_app.ui.forms import (
     from_qdatetime,
     is_bare_return,
     is_ctrl_return,
+    to_qdate,
     to_qdatetime,
 )
 from advisor_app.ui.task_runner import TaskRunner
@@ -285,8 +296,18 @@ class SessionDialog(QDialog):
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
+        # Drafts (kladder): autosaved while typing, offered back after a crash.
+        self.draft_bar = DraftBar(self)
+        self.drafts = DraftKeeper(
+            self,
+            self.draft_bar,
+            services.draft_store(actor),
+            self._capture_draft,
+            self.restore_draft,
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(who)
+        layout.addWidget(self.draft_bar)
         layout.addWidget(self.banner)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
@@ -323,6 +344,99 @@ class SessionDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.topic_filter.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        self.drafts.start(self.draft_subject(), self.draft_label(), self.draft_version())
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.drafts.keep()  # closed some other way than a save or a discard
+        super().hideEvent(event)
+
+    # ---- drafts ------------------------------------------------------------------------
+    def draft_subject(self) -> DraftSubject:
+        return DraftSubject(
+            DraftKind.SESSION, None if self._relative is None else self._relative.id
+        )
+
+    def draft_label(self) -> str:
+        return "" if self._relative is None else self._relative.name
+
+    def draft_version(self) -> int | None:
+        return None
+
+    def draft_reason(self) -> str:
+        return ""
+
+    def _capture_draft(self) -> tuple[DraftContent, str] | None:
+        if not self.has_content():
+            return None
+        return self.draft_content(), self.draft_reason()
+
+    def draft_content(self) -> SessionDraft:
+        actions = []
+        for i in range(self.action_list.count()):
+            action = self.action_list.item(i).data(ACTION_ROLE)
+            actions.append(DraftAction(action.description, action.due_on))
+        return SessionDraft(
+            opened_at=self._opened_at,
+            started_at=from_qdatetime(self.started.dateTime()),
+            duration_minutes=self.duration.value(),
+            duration_touched=self._duration_touched,
+            form=str(self.form.currentData()),
+            topic_ids=tuple(t.id for t in self.chosen_topics()),
+            citizen_ids=tuple(
+                p.citizen_id
+                for box, p in self.participant_checks
+                if box.isChecked() and p.citizen_id is not None
+            ),
+            others=self.others.text(),
+            notes=self.notes.toPlainText(),
+            actions=tuple(actions),
+            pending_action=self.action_text.text(),
+            pending_due=from_qdate(self.action_due.date()),
+        )
+
+    def restore_draft(self, draft: Draft) -> None:
+        """Put a kept draft back into every field."""
+        content = draft.content
+        if not isinstance(content, SessionDraft):
+            return
+        if self._timer.isActive():  # a new session: its running clock goes on from the start
+            self._opened_at = content.opened_at
+        self.started.setDateTime(to_qdatetime(content.started_at))
+        self.duration.blockSignals(True)
+        self.duration.setValue(content.duration_minutes)
+        self.duration.blockSignals(False)
+        self._duration_touched = content.duration_touched
+        index = self.form.findData(content.form)
+        if index >= 0:
+            self.form.setCurrentIndex(index)
+        chosen = set(content.topic_ids)
+        for row in range(self.topic_model.rowCount()):
+            item = self.topic_model.item(row)
+            item.setCheckState(
+                Qt.CheckState.Checked
+                if item.data(TOPIC_ROLE).id in chosen
+                else Qt.CheckState.Unchecked
+            )
+        citizens = set(content.citizen_ids)
+        for box, participant in self.participant_checks:
+            box.setChecked(participant.citizen_id in citizens)
+        self.others.setText(content.others)
+        self.notes.setPlainText(content.notes)
+        self.action_list.clear()
+        for action in content.actions:
+            text = (
+                f"{format_date(action.due_on)}: {action.description}"
+                if action.due_on
+                else action.description
+            )
+            agreed = QListWidgetItem(text)
+            agreed.setData(ACTION_ROLE, ActionInput(action.description, action.due_on))
+            self.action_list.addItem(agreed)
+        self.action_text.setText(content.pending_action)
+        if content.pending_due is not None:
+            self.action_due.setDate(to_qdate(content.pending_due))
+        if self._timer.isActive():
+            self._on_timer_timeout()
 
     # ---- the clock ---------------------------------------------------------------------
     def elapsed_seconds(self) -> int:
@@ -477,6 +591,7 @@ class SessionDialog(QDialog):
 
     def _on_saved(self, session: object) -> None:
         self._timer.stop()
+        self.drafts.finish()
         self.session_saved.emit(session)
         super().accept()
         if self._handout_after and self._relative is not None:
@@ -546,11 +661,13 @@ class SessionDialog(QDialog):
             return
         if not self.has_content():
             self._timer.stop()
+            self.drafts.finish()
             super().reject()
             return
 
         def discard() -> None:
             self._timer.stop()
+            self.drafts.finish()
             QDialog.reject(self)
 
         ask_to_discard(
