@@ -12,7 +12,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from advisor_app.domain.errors import NewerSchema
 from advisor_app.locations import migrations_dir
+from advisor_app.persistence.file_checks import private_files
 
 if TYPE_CHECKING:
     from advisor_app.persistence.database import Database
@@ -45,7 +47,8 @@ def backup_sqlite(source: Path, current: str | None) -> Path:
         f"{source.stem}.before-{current or 'none'}-{stamp}{source.suffix}.bak"
     )
     src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
+    with private_files():  # 0600, like the database it copies
+        dst = sqlite3.connect(target)
     try:
         src.backup(dst)
         (verdict,) = dst.execute("PRAGMA integrity_check").fetchone()
@@ -58,10 +61,24 @@ def backup_sqlite(source: Path, current: str | None) -> Path:
     return target
 
 
+def known_revision(db: Database, revision: str | None) -> bool:
+    """Whether this program's migrations know ``revision`` (None: an empty database)."""
+    if revision is None:
+        return True
+    return revision in {script.revision for script in _scripts(db).walk_revisions()}
+
+
+def _scripts(db: Database) -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config(db))
+
+
 def upgrade(db: Database, *, backup: bool = True) -> Path | None:
     current = current_revision(db)
     if current == head_revision(db):
         return None
+    if not known_revision(db, current):
+        # A newer program's schema: refused before anything is copied or written.
+        raise NewerSchema()
     made: Path | None = None
     path = db.sqlite_path
     if backup and current is not None and path is not None and path.exists():

@@ -12,8 +12,11 @@ from sqlalchemy.exc import OperationalError
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.clock import Clock, SystemClock
-from advisor_app.domain.errors import N_, AccessDeniedError
+from advisor_app.domain.errors import N_, AccessDeniedError, StorageError
 from advisor_app.persistence.database import Database
+from advisor_app.persistence.file_checks import check_sqlite_file
+from advisor_app.persistence.instance_lock import InstanceLock
+from advisor_app.persistence.storage_errors import storage_error
 from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
 from advisor_app.services.bookings import BookingService
@@ -99,18 +102,42 @@ def open_services(
     upgrade: bool = True,
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
+    create_folder: bool = False,
 ) -> tuple[Services, Path | None]:
     """Connect, migrate when behind (after a verified backup) and seed reference data.
 
     On a team database a user's login may neither migrate nor write reference data (the
     grants of ``db roles``): there the owner's ``db upgrade`` does both, and a start on a
-    schema at head touches neither."""
-    db = Database(url)
-    behind = upgrade and db.schema_behind()
-    backup = db.upgrade() if behind else None
-    if db.is_sqlite or behind:
-        seed_reference_data(db)
+    schema at head touches neither. A SQLite file is checked first (persistence/
+    file_checks.py); ``create_folder`` only for the default data folder. Storage trouble
+    is raised as the domain's StorageError (what ``storage_trouble`` tells apart)."""
+    db = Database(url, create_folder=create_folder)
+    try:
+        behind = upgrade and db.schema_behind()
+        backup = db.upgrade() if behind else None
+        if (db.is_sqlite or behind) and (behind or db.accepts_writes()):
+            seed_reference_data(db)
+    except BaseException:
+        db.dispose()
+        raise
     return Services.build(db, clock, hasher), backup
+
+
+def storage_trouble(exc: BaseException) -> StorageError | None:
+    """What a failure to open or use the database means in the user's words (a locked,
+    full, read-only, damaged or unreachable database), or None: then it is a bug, or a
+    refused sign-in (``server_refused_sign_in``)."""
+    return storage_error(exc)
+
+
+def hold_instance(url: str, *, create_folder: bool = False) -> InstanceLock | None:
+    """The window's claim on a SQLite file: raises AlreadyOpen when another window has it
+    (persistence/instance_lock.py). None for a team database (PostgreSQL serves many)."""
+    db_path = Database.path_of(url)
+    if db_path is None:
+        return None
+    check_sqlite_file(db_path, create_folder=create_folder)
+    return InstanceLock(db_path).acquire()
 
 
 def server_refused_sign_in(exc: BaseException) -> bool:
