@@ -85,12 +85,19 @@ def test_a_zero_byte_file_is_refused_and_left_alone(
 def test_an_unreachable_server_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     # Port 1 on this machine: nothing listens, the connection is refused at once.
     code, err = run(
-        capsys, "--db", "postgresql+psycopg://anna@127.0.0.1:1/advisor", "--user", "anna",
-        "users", "list",
+        capsys,
+        "--db",
+        "postgresql+psycopg://anna@127.0.0.1:1/advisor",
+        "--user",
+        "anna",
+        "users",
+        "list",
     )
     assert code == 2
     assert "server cannot be reached" in one_line(err)
-    code, err = run(capsys, "--db", "postgresql+psycopg://anna@127.0.0.1:1/advisor", "db", "upgrade")
+    code, err = run(
+        capsys, "--db", "postgresql+psycopg://anna@127.0.0.1:1/advisor", "db", "upgrade"
+    )
     assert code == 2 and "server cannot be reached" in one_line(err)
 
 

@@ -238,9 +238,7 @@ def test_every_storage_message_is_in_danish() -> None:
 
     danish = catalog("da").gettext
     kinds = [
-        k
-        for k in vars(errors).values()
-        if isinstance(k, type) and issubclass(k, StorageError)
+        k for k in vars(errors).values() if isinstance(k, type) and issubclass(k, StorageError)
     ]
     assert len(kinds) >= 12
     for kind in kinds:
