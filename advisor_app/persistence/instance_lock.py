@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from advisor_app.domain.errors import AlreadyOpen, DatabaseUnavailable
+from advisor_app.domain.errors import AlreadyOpen
 from advisor_app.persistence.file_checks import PRIVATE_MODE
 
 try:
@@ -40,7 +40,9 @@ class InstanceLock:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE_MODE)
         except OSError:
-            raise DatabaseUnavailable() from None
+            # A read-only folder or drive: nothing can be written there by either window,
+            # and the database's own checks say so; no lock rather than no start.
+            return self
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

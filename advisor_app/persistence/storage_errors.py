@@ -70,10 +70,10 @@ _PG_STATES: dict[str, type[StorageError]] = {
     "57P01": ConnectionLost,  # admin_shutdown
     "57P02": ConnectionLost,  # crash_shutdown
     "57P03": ServerUnreachable,  # cannot_connect_now (starting up)
+    "53300": ServerUnreachable,  # too_many_connections
 }
 _PG_CLASSES: dict[str, type[StorageError]] = {
     "08": ConnectionLost,  # connection_exception
-    "53": DiskFull,  # insufficient_resources (disk, memory, connections): 53100 above
 }
 _PG_LOST_WORDS = (
     "server closed the connection",

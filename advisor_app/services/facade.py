@@ -169,6 +169,9 @@ def open_team_as(
     except OperationalError as exc:
         if server_refused_sign_in(exc):
             raise AccessDeniedError(N_("Wrong user name or password.")) from None
+        trouble = storage_error(exc)  # an unreachable server: said in the sign-in dialog
+        if trouble is not None:
+            raise trouble from None
         raise
     try:
         return services, services.accounts.sign_in(username, None)
