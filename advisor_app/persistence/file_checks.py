@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,13 +88,28 @@ def private_files() -> Iterator[None]:
 
 def create_sqlite_file(path: Path) -> None:
     """Make the new database file now, 0600 and in WAL mode, so that it is never a 0-byte
-    file (which the next start would refuse) and its -wal and -shm inherit its mode."""
+    file (which the next start would refuse) and its -wal and -shm inherit its mode. Made
+    under a temporary name and linked into place: a kill halfway leaves no empty file, and
+    a file another process made meanwhile is kept, not replaced."""
     with private_files():
-        connection = sqlite3.connect(path)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(fd)
+    temporary = Path(name)
+    try:
+        connection = sqlite3.connect(temporary)
         try:
             connection.execute("PRAGMA journal_mode = WAL")
         finally:
             connection.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # made by another process meanwhile: theirs is the database
+        except OSError:
+            if not path.exists():  # a file system without hard links
+                os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def keep_companions_private(path: Path) -> None:
