@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor_app import __version__
+from advisor_app.atomic_write import write_bytes_atomically
 
 if TYPE_CHECKING:
     from advisor_app.domain.actor import Actor
@@ -93,8 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         metavar="URL",
         default=None,
-        help="database URL: sqlite+pysqlite:///FILE or postgresql+psycopg://USER@HOST/DB "
-        f"(default: a file in the user's data directory, or ${DB_ENV})",
+        help="database URL: sqlite+pysqlite:///FILE or postgresql+psycopg://USER@HOST/DB, or "
+        "a plain path to a SQLite file (default: a file in the user's data directory, or "
+        f"${DB_ENV}); a new file is made only in an existing folder",
     )
     parser.add_argument("--lang", choices=("da", "en"), default=None, help="UI language")
     parser.add_argument(
@@ -226,7 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
         f"${DEMO_PASSWORD_ENV}, or a random one it prints); otherwise sign in as an admin.",
     )
     demo.add_argument("--relatives", type=int, default=200, metavar="N")
-    demo.add_argument("--sessions-per-relative", type=float, default=10.0, metavar="K")
+    demo.add_argument(
+        "--sessions-per-relative", type=finite_non_negative, default=10.0, metavar="K"
+    )
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     from advisor_app.cli_offers import add_parser as add_offers_parser
 
@@ -254,6 +258,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_mentors.add_parser(sub)
     return parser
+
+
+def finite_non_negative(text: str) -> float:
+    """argparse type: a finite number >= 0 (float() also takes nan, inf and -1e9)."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number, 0 or more: {text!r}")
+    return value
+
+
+def database_url(given: str | None) -> tuple[str, bool]:
+    """The URL to open and whether its folder may be created. Only the default data folder
+    is made on demand: a typo in --db or $ADVISOR_APP_DB must not look like lost data. A
+    --db without "://" is a path to a SQLite file (made absolute here)."""
+    if given is None:
+        from_env = os.environ.get(DB_ENV)
+        if from_env:
+            return database_url(from_env)[0], False
+        return default_db_url(), True
+    if "://" in given:
+        return given, False
+    from advisor_app.persistence.database import sqlite_url
+
+    return sqlite_url(Path(given).expanduser().absolute()), False
 
 
 def login_name() -> str:
@@ -289,12 +322,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return instrument_command(args)
     if args.command == "demo-data" and (args.relatives < 1 or args.sessions_per_relative < 0):
         parser.error("--relatives must be at least 1 and --sessions-per-relative not negative")
-    url = args.db or default_db_url()
+    url, create_folder = database_url(args.db)
     if args.command is None:
         from advisor_app.ui.app import run_gui
 
         return run_gui(
             team_url(url, args.user),
+            create_folder=create_folder,
             language=args.lang,
             screenshot=args.screenshot,
             screenshot_tab=SCREENSHOT_TABS.index(args.screenshot_tab)
@@ -309,12 +343,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     from advisor_app.domain.errors import AccessDeniedError, ServiceError
 
     try:
-        return run_command(args, url)
+        return run_command(args, url, create_folder=create_folder)
     except (Refused, AccessDeniedError) as exc:
         _say(_message(exc))
         return 3
     except (BadInput, ServiceError) as exc:
         _say(_message(exc))
+        return 2
+    except Exception as exc:
+        # Storage trouble outside a service call (a migration, reference data): in words.
+        from advisor_app.services.facade import storage_trouble
+
+        trouble = storage_trouble(exc)
+        if trouble is None:
+            raise
+        _say(_message(trouble))
         return 2
 
 
@@ -335,12 +378,12 @@ def team_url(url: str, user: str | None) -> str:
     return with_login(url, user, os.environ.get(PASSWORD_ENV))
 
 
-def open_for_cli(url: str, user: str | None) -> Services:
+def open_for_cli(url: str, user: str | None, *, create_folder: bool = False) -> Services:
     from advisor_app.domain.errors import ServiceError
     from advisor_app.services.facade import open_services
 
     try:
-        services, backup = open_services(team_url(url, user))
+        services, backup = open_services(team_url(url, user), create_folder=create_folder)
     except ServiceError:
         raise  # a damaged file (with the restore command to run), a newer schema: exit 2
     except Exception as exc:
@@ -353,9 +396,13 @@ def open_for_cli(url: str, user: str | None) -> Services:
 def _database_trouble(exc: Exception) -> Refused | BadInput:
     """What a failure to open or use the database means to the user (exit 3 or 2)."""
     from advisor_app import i18n
+    from advisor_app.services.facade import storage_trouble
 
     if _is_auth_failure(exc):
         return Refused(i18n._("The database refused the sign-in."))
+    trouble = storage_trouble(exc)
+    if trouble is not None:
+        return BadInput(trouble.translated(i18n._))
     log_error(exc)
     return BadInput(
         i18n._("The database could not be opened ({kind}). Check the --db address.").format(
@@ -409,12 +456,12 @@ def sign_in(services: Services, user: str | None) -> Actor:
     return services.accounts.sign_in(name, password)
 
 
-def run_command(args: argparse.Namespace, url: str) -> int:
+def run_command(args: argparse.Namespace, url: str, *, create_folder: bool = False) -> int:
     if args.command == "db":
-        return db_command(args, url)
+        return db_command(args, url, create_folder=create_folder)
     if args.command == "restore":
         return restore_command(args, url)
-    services = open_for_cli(url, args.user)
+    services = open_for_cli(url, args.user, create_folder=create_folder)
     try:
         if args.command == "users":
             return users_command(services, args)
@@ -441,7 +488,7 @@ def run_command(args: argparse.Namespace, url: str) -> int:
         services.db.dispose()
 
 
-def db_command(args: argparse.Namespace, url: str) -> int:
+def db_command(args: argparse.Namespace, url: str, *, create_folder: bool = False) -> int:
     from advisor_app import i18n
     from advisor_app.domain.errors import ServiceError
     from advisor_app.persistence.database import Database, sqlite_path_of
@@ -450,7 +497,7 @@ def db_command(args: argparse.Namespace, url: str) -> int:
     db: Database | None = None
     try:
         refuse_damaged(sqlite_path_of(url))
-        db = Database(team_url(url, args.user))
+        db = Database(team_url(url, args.user), create_folder=create_folder)
         if args.db_command == "upgrade":
             return _db_upgrade(db)
         if db.is_sqlite:
@@ -625,7 +672,7 @@ def stats_command(services: Services, args: argparse.Namespace) -> int:
 
     data = render(report, args.format)
     try:
-        args.output.write_bytes(data)
+        write_bytes_atomically(args.output, data)
     except OSError:
         raise BadInput(i18n._("The file could not be written.")) from None
     digest = hashlib.sha256(data).hexdigest()
@@ -642,7 +689,7 @@ def relief_command(services: Services, args: argparse.Namespace) -> int:
     actor = sign_in(services, args.user)
     data = render_calendar(services.relief.calendar(actor, args.relative))
     try:
-        args.output.write_bytes(data)
+        write_bytes_atomically(args.output, data)
     except OSError:
         raise BadInput(i18n._("The file could not be written.")) from None
     print(f"{args.output}: {len(data):,} bytes")
@@ -670,7 +717,7 @@ def handout_command(services: Services, args: argparse.Namespace) -> int:
         _say(i18n._(reason))
     data = HandoutRenderer().render(draft.handout)
     try:
-        args.output.write_bytes(data)
+        write_bytes_atomically(args.output, data)
     except OSError:
         raise BadInput(i18n._("The file could not be written.")) from None
     digest = hashlib.sha256(data).hexdigest()

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from advisor_app.atomic_write import write_bytes_atomically
+
 if TYPE_CHECKING:
     from advisor_app.domain.actor import Actor
     from advisor_app.services.facade import Services
@@ -85,7 +87,7 @@ def _export(services: Services, actor: Actor, path: Path) -> int:
     views = services.offers.export_catalogue(actor)
     data = offers_file.write([(v.offer_id, v.content) for v in views], fmt)
     try:
-        path.write_bytes(data)
+        write_bytes_atomically(path, data)
     except OSError:
         raise BadInput(i18n._("The file could not be written.")) from None
     print(i18n._("{count} offers written to {file}").format(count=len(views), file=path))

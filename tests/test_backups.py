@@ -33,9 +33,9 @@ from advisor_app.domain.backup_rules import (
     to_prune,
 )
 from advisor_app.domain.enums import Role
-from advisor_app.domain.errors import ValidationError
+from advisor_app.domain.errors import NewerSchema, ValidationError
 from advisor_app.domain.settings import BACKUPS_DAILY, BACKUPS_MONTHLY, BACKUPS_WEEKLY
-from advisor_app.persistence import backups, integrity, migrations
+from advisor_app.persistence import backups, integrity
 from advisor_app.persistence.database import sqlite_url
 from advisor_app.services.backups import BackupFailedError, automatic_backup
 from advisor_app.services.facade import Services, open_services, restore_file
@@ -361,7 +361,7 @@ def test_a_newer_schema_is_refused_without_a_backup_each_attempt(sqlite_url: str
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
     services.db.dispose()
     for _attempt in range(3):
-        with pytest.raises(migrations.UnknownSchemaError):
+        with pytest.raises(NewerSchema):
             open_services(sqlite_url)
     assert folder_files(path) == []
     assert list(path.parent.glob("*.bak")) == []

@@ -21,7 +21,7 @@ from alembic.util import CommandError
 from sqlalchemy import Engine, text
 
 from advisor_app.domain.backup_rules import BackupKind
-from advisor_app.domain.errors import N_, ServiceError
+from advisor_app.domain.errors import NewerSchema
 from advisor_app.locations import migrations_dir
 from advisor_app.persistence import backups
 from advisor_app.persistence.backups import BackupError as BackupError
@@ -34,19 +34,6 @@ MIGRATION_LOCK_KEY = 0x6D696772617465  # "migrate"
 # How long a program waits for another's migration before giving up.
 MIGRATION_LOCK_WAIT = "10min"
 PG_DUMP_TIMEOUT_S = 3600
-
-
-class UnknownSchemaError(ServiceError):
-    """The file's schema revision is none this program knows: a newer version wrote it.
-    Refused before anything is written (no migration, and no backup on every attempt)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            N_(
-                "The database was made by a newer version of the program. Update the program;"
-                " nothing was changed."
-            )
-        )
 
 
 def alembic_config(db: Database) -> Config:
@@ -65,7 +52,10 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def known_revision(db: Database, revision: str) -> bool:
+def known_revision(db: Database, revision: str | None) -> bool:
+    """Whether this program's migrations know ``revision`` (None: an empty database)."""
+    if revision is None:
+        return True
     try:
         return ScriptDirectory.from_config(alembic_config(db)).get_revision(revision) is not None
     except (CommandError, ResolutionError):
@@ -184,12 +174,13 @@ def backup_postgresql(db: Database, current: str, directory: Path, pg_dump: Path
 def upgrade(db: Database, *, backup: bool = True, backup_dir: Path | None = None) -> Path | None:
     """Migrate to head after a verified backup when there is data: SQLite's backup API
     beside the file; on PostgreSQL pg_dump when the machine has it (otherwise the server's
-    own backup is relied on: ``find_pg_dump`` says which). Run under ``db.migration_lock``."""
+    own backup is relied on: ``find_pg_dump`` says which). Run under ``db.migration_lock``.
+    A newer program's schema is refused before anything is copied or written."""
     current = current_revision(db)
     if current == head_revision(db):
         return None
-    if current is not None and not known_revision(db, current):
-        raise UnknownSchemaError()
+    if not known_revision(db, current):
+        raise NewerSchema()
     made: Path | None = None
     path = db.sqlite_path
     if backup and current is not None and path is not None and path.exists():

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from advisor_app.atomic_write import write_bytes_atomically
 from advisor_app.domain.enums import Condition, OfferAudience, OfferKind
 from advisor_app.domain.offers import (
     AUDIENCE_NEEDS,
@@ -278,5 +279,5 @@ def write_site(files: dict[str, bytes], directory: Path) -> int:
     for relative, data in files.items():
         target = directory / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        write_bytes_atomically(target, data)
     return len(files)

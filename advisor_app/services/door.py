@@ -45,6 +45,7 @@ from advisor_app.domain.errors import N_, AccessDeniedError, ConflictError
 from advisor_app.domain.permissions import ENTRANCES, RULES, Permission, refusal
 from advisor_app.persistence.database import Database
 from advisor_app.persistence.models import Advisor
+from advisor_app.persistence.storage_errors import raise_storage_error
 from advisor_app.services import audit_log, contention
 from advisor_app.services.common import CHANGED_BY_OTHERS
 
@@ -155,6 +156,11 @@ class Door:
             # A refusal the work itself raised (its transaction is gone): logged on its own.
             self._log_refusal(actor, permission, method)
             raise inside.error from None
+        except DBAPIError as exc:
+            # A locked, full, read-only or damaged file, a lost server: rolled back, and said
+            # so in words the advisor can act on (persistence/storage_errors.py). Else a bug.
+            raise_storage_error(exc)
+            raise
 
     def _run_again_on_collision(
         self,

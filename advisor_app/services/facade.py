@@ -13,9 +13,12 @@ from sqlalchemy.exc import OperationalError
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.backup_rules import BackupKind
 from advisor_app.domain.clock import Clock, SystemClock
-from advisor_app.domain.errors import N_, AccessDeniedError
+from advisor_app.domain.errors import N_, AccessDeniedError, StorageError
 from advisor_app.persistence.database import Database, sqlite_path_of
+from advisor_app.persistence.file_checks import check_sqlite_file
+from advisor_app.persistence.instance_lock import InstanceLock
 from advisor_app.persistence.integrity import refuse_damaged
+from advisor_app.persistence.storage_errors import storage_error
 from advisor_app.services.accounts import AccountService
 from advisor_app.services.audit import AuditService
 from advisor_app.services.backups import BackupService, automatic_backup, restore_into
@@ -121,24 +124,31 @@ def open_services(
     upgrade: bool = True,
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
+    create_folder: bool = False,
 ) -> tuple[Services, Path | None]:
     """Connect, migrate when behind (after a verified backup) and seed reference data.
 
     On a team database a user's login may neither migrate nor write reference data (the
     grants of ``db roles``): there the owner's ``db upgrade`` does both, and a start on a
-    schema at head touches neither.
+    schema at head touches neither. A SQLite file is checked first (persistence/
+    file_checks.py); ``create_folder`` only for the default data folder. Storage trouble
+    is raised as the domain's StorageError (what ``storage_trouble`` tells apart).
 
     A workstation file that fails the start's quick_check is refused before anything is
     written to it (DamagedDatabaseError names the newest verified backup)."""
     refuse_damaged(sqlite_path_of(url))
-    db = Database(url)
-    # Several programs starting at once on a new team database: one migrates and seeds, the
-    # others wait and then find the schema at head (a no-op on SQLite).
-    with db.migration_lock():
-        behind = upgrade and db.schema_behind()
-        backup = db.upgrade() if behind else None
-        if db.is_sqlite or behind:
-            seed_reference_data(db)
+    db = Database(url, create_folder=create_folder)
+    try:
+        # Several programs starting at once on a new team database: one migrates and seeds,
+        # the others wait and then find the schema at head (a no-op on SQLite).
+        with db.migration_lock():
+            behind = upgrade and db.schema_behind()
+            backup = db.upgrade() if behind else None
+            if (db.is_sqlite or behind) and (behind or db.accepts_writes()):
+                seed_reference_data(db)
+    except BaseException:
+        db.dispose()
+        raise
     return Services.build(db, clock, hasher), backup
 
 
@@ -152,6 +162,23 @@ def restore_file(url: str, source: Path) -> Path | None:
         return restore_into(db, source)
     finally:
         db.dispose()
+
+
+def storage_trouble(exc: BaseException) -> StorageError | None:
+    """What a failure to open or use the database means in the user's words (a locked,
+    full, read-only, damaged or unreachable database), or None: then it is a bug, or a
+    refused sign-in (``server_refused_sign_in``)."""
+    return storage_error(exc)
+
+
+def hold_instance(url: str, *, create_folder: bool = False) -> InstanceLock | None:
+    """The window's claim on a SQLite file: raises AlreadyOpen when another window has it
+    (persistence/instance_lock.py). None for a team database (PostgreSQL serves many)."""
+    db_path = Database.path_of(url)
+    if db_path is None:
+        return None
+    check_sqlite_file(db_path, create_folder=create_folder)
+    return InstanceLock(db_path).acquire()
 
 
 def server_refused_sign_in(exc: BaseException) -> bool:
@@ -183,6 +210,9 @@ def open_team_as(
     except OperationalError as exc:
         if server_refused_sign_in(exc):
             raise AccessDeniedError(N_("Wrong user name or password.")) from None
+        trouble = storage_error(exc)  # an unreachable server: said in the sign-in dialog
+        if trouble is not None:
+            raise trouble from None
         raise
     try:
         return services, services.accounts.sign_in(username, None)

@@ -16,18 +16,21 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from advisor_app import i18n
+from advisor_app.atomic_write import atomic_path
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.backup_rules import BackupKind
 from advisor_app.domain.enums import Role
-from advisor_app.domain.errors import ServiceError
+from advisor_app.domain.errors import ReadOnlyDatabase, ServiceError, StorageError
 from advisor_app.i18n import N_
 from advisor_app.locations import resources_dir
 from advisor_app.services.backups import DamagedDatabaseError
 from advisor_app.services.facade import (
     Services,
+    hold_instance,
     open_services,
     open_team_as,
     server_refused_sign_in,
+    storage_trouble,
 )
 from advisor_app.ui.backups_page import offer_restore
 from advisor_app.ui.idle_lock import DEFAULT_MINUTES as DEFAULT_IDLE_MINUTES
@@ -39,6 +42,10 @@ from advisor_app.ui.sign_in import FirstAdminDialog, SignInDialog
 from advisor_app.ui.task_runner import TaskRunner, log_bug
 
 PRODUCT_NAME = N_("Relatives' advisor")
+NO_FIRST_ADMIN = N_(
+    "The database has no users yet, and it can only be read: the first administrator cannot "
+    "be added. Ask your IT support to make the file writable, or start with another --db."
+)
 LAST_USER_SETTING = "last_user"
 # How often the open program looks whether the day's backup is still to be made.
 BACKUP_CHECK_MS = 15 * 60 * 1000
@@ -264,15 +271,20 @@ def take_screenshot(
 def save_window(window: QWidget, target: Path) -> None:
     QApplication.processEvents()
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(target)):
-        raise OSError("could not write the screenshot")
+    with atomic_path(target) as temporary:  # never a half-written picture under its name
+        if not window.grab().save(str(temporary), target.suffix.lstrip(".").upper() or "PNG"):
+            raise OSError("could not write the screenshot")
 
 
 def _cannot_open(exc: Exception, screenshot: Path | None) -> int:
-    log_bug(exc)
-    message = i18n._("The database could not be opened ({kind}). Check the --db address.").format(
-        kind=type(exc).__name__
-    )
+    trouble = exc if isinstance(exc, ServiceError) else storage_trouble(exc)
+    if trouble is not None:
+        message = trouble.translated(i18n._)
+    else:
+        log_bug(exc)
+        message = i18n._(
+            "The database could not be opened ({kind}). Check the --db address."
+        ).format(kind=type(exc).__name__)
     if screenshot is None:
         QMessageBox(QMessageBox.Icon.Critical, i18n._(PRODUCT_NAME), message).exec()
     else:
@@ -307,18 +319,54 @@ def run_gui(
     screenshot_tab: int = 0,
     screenshot_page: int | None = None,
     password: str | None = None,
+    create_folder: bool = False,
 ) -> int:
-    """Exit codes as the command line's: 0 done, 2 the database cannot be opened, 3 sign-in
-    refused. ``--screenshot`` signs in with ``user`` and ``password`` (no dialog)."""
+    """Exit codes as the command line's: 0 done, 2 the database cannot be opened (also:
+    already open in another window; read-only with no users yet), 3 sign-in refused.
+    ``--screenshot`` signs in with ``user`` and ``password`` (no dialog)."""
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
     i18n.set_language(choose_language(language))
     use_qt_language(i18n.current_language())
+    # One window per SQLite file (a lock next to it); the offscreen screenshot takes none.
+    instance = None
+    if screenshot is None:
+        try:
+            instance = hold_instance(url, create_folder=create_folder)
+        except Exception as exc:
+            return _cannot_open(exc, screenshot)
+    try:
+        return _run_gui(
+            app,
+            url,
+            screenshot=screenshot,
+            user=user,
+            screenshot_tab=screenshot_tab,
+            screenshot_page=screenshot_page,
+            password=password,
+            create_folder=create_folder,
+        )
+    finally:
+        if instance is not None:
+            instance.release()
+
+
+def _run_gui(
+    app: QApplication,
+    url: str,
+    *,
+    screenshot: Path | None,
+    user: str | None,
+    screenshot_tab: int,
+    screenshot_page: int | None,
+    password: str | None,
+    create_folder: bool,
+) -> int:
     runner = TaskRunner()
     team_actor: Actor | None = None
     try:
-        services, backup = open_services(url)
+        services, backup = open_services(url, create_folder=create_folder)
     except DamagedDatabaseError as damaged:
         # Before sign-in: nothing was written to the file; offer the newest verified backup.
         if screenshot is not None:
@@ -328,14 +376,6 @@ def run_gui(
         if reopened is None:
             return 2
         services, backup = reopened
-    except ServiceError as error:  # a newer schema: said plainly, nothing written
-        if screenshot is None:
-            QMessageBox(
-                QMessageBox.Icon.Critical, i18n._(PRODUCT_NAME), error.translated(i18n._)
-            ).exec()
-        else:
-            print(f"advisor-app: {error.translated(i18n._)}", file=sys.stderr)
-        return 2
     except Exception as exc:  # shown to the user; logged without the message (may hold a URL)
         if server_refused_sign_in(exc) and screenshot is None:
             # A team database whose server wants the password: the sign-in dialog asks it
@@ -354,11 +394,18 @@ def run_gui(
         elif screenshot is not None or (user and password is not None):
             actor = services.accounts.sign_in(user or login_name(), password)
         else:
+            if not services.accounts.has_users() and not services.db.accepts_writes():
+                # The first administrator could not be saved: say so before the form.
+                services.db.dispose()
+                return _cannot_open(ReadOnlyDatabase(NO_FIRST_ADMIN), screenshot)
             found = sign_in_interactively(services, runner, user)
             if found is None:
                 services.db.dispose()
                 return 0
             actor = found
+    except StorageError as error:
+        services.db.dispose()
+        return _cannot_open(error, screenshot)
     except ServiceError as error:
         print(f"advisor-app: {error.translated(i18n._)}", file=sys.stderr)
         services.db.dispose()

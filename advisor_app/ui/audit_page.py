@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor_app.atomic_write import write_bytes_atomically
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.audit_chain import Verdict
 from advisor_app.domain.enums import AuditAction
@@ -194,7 +195,7 @@ def _csv_events(data: bytes) -> int:
 def write_export(path: Path, data: bytes) -> int:
     """Write the exported bytes; a file that cannot be written is the user's to fix."""
     try:
-        path.write_bytes(data)
+        write_bytes_atomically(path, data)
     except OSError:
         raise ValidationError(N_("The file could not be written."), field="export") from None
     return _csv_events(data)

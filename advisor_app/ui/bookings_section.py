@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor_app.atomic_write import write_bytes_atomically
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.booking import MODE_LABELS
 from advisor_app.domain.enums import Language
@@ -203,7 +204,7 @@ class BookingsSection(QWidget):
         def export() -> str:
             data = render_invitation(services.bookings.invitation(actor, booking.id, language))
             try:
-                Path(path).write_bytes(data)
+                write_bytes_atomically(Path(path), data)
             except OSError:
                 raise ValidationError(N_("The file could not be written.")) from None
             return path

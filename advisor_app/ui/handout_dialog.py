@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor_app.atomic_write import write_bytes_atomically
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import Language
 from advisor_app.domain.errors import N_, ServiceError, ValidationError
@@ -345,7 +346,7 @@ class HandoutDialog(QDialog):
 
         def save() -> HandoutRecordView:
             try:
-                Path(path).write_bytes(rendered.pdf)
+                write_bytes_atomically(Path(path), rendered.pdf)
             except OSError:
                 raise ValidationError(N_("The file could not be written.")) from None
             return services.handouts.record(

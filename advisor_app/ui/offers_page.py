@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor_app.atomic_write import write_bytes_atomically
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import Condition, OfferAudience, OfferKind
 from advisor_app.domain.errors import ServiceError
@@ -512,7 +513,7 @@ class OfferCatalogue(QWidget):
 
         def written(data: bytes) -> None:
             try:
-                Path(path).write_bytes(data)
+                write_bytes_atomically(Path(path), data)
             except OSError:
                 self.status.setText(_("The file could not be written."))
                 return

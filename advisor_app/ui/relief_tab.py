@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor_app.atomic_write import write_bytes_atomically
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.errors import N_, ServiceError, ValidationError
 from advisor_app.domain.relief import TRANSITIONS, ReliefWarning
@@ -421,7 +422,7 @@ class ReliefTab(QWidget):
         def export() -> str:
             data = render_calendar(services.relief.calendar(actor, relative_id))
             try:
-                Path(path).write_bytes(data)
+                write_bytes_atomically(Path(path), data)
             except OSError:
                 raise ValidationError(N_("The file could not be written.")) from None
             return path

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor_app.atomic_write import write_bytes_atomically
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.errors import N_, ServiceError, ValidationError
 from advisor_app.domain.statistics import (
@@ -398,7 +399,7 @@ class StatisticsPage(SerialCalls):
         def export() -> str:
             data = render(report, file_format)
             try:
-                Path(path).write_bytes(data)
+                write_bytes_atomically(Path(path), data)
             except OSError:
                 raise ValidationError(N_("The file could not be written.")) from None
             digest = hashlib.sha256(data).hexdigest()
