@@ -36,6 +36,7 @@ def window(qtbot, services, actor, runner, family):  # type: ignore[no-untyped-d
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.search_finished, timeout=10_000):
         win.show()
+    win.tabs.setCurrentWidget(win.relatives_tab)  # the window opens on Today
     with qtbot.waitSignal(win.page.loaded, timeout=10_000):
         assert win.select_relative(family.id)
     tab = win.page.relief_tab
