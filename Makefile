@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
+# The suite runs on every core (pytest-xdist); JOBS=0 runs it in one process.
+JOBS   ?= auto
 
 .PHONY: run test lint bench bench-log bench-stats bench-mentors bench-handout bench-kill wheel clean messages
 
@@ -22,7 +24,7 @@ run: $(VENV)/.stamp-run
 	$(BIN)/advisor-app $(ARGS)
 
 test: $(VENV)/.stamp-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(JOBS) $(ARGS)
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check .

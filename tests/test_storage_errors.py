@@ -23,6 +23,7 @@ from factories import FAST_HASHER, make_user, register_family, session_input, ta
 from sqlalchemy import event, text
 
 from advisor_app.atomic_write import atomic_path, write_bytes_atomically
+from advisor_app.domain.backup_rules import BackupKind
 from advisor_app.domain.errors import (
     AlreadyOpen,
     ConnectionLost,
@@ -39,7 +40,7 @@ from advisor_app.domain.errors import (
     StorageError,
 )
 from advisor_app.i18n import catalog
-from advisor_app.persistence import migrations
+from advisor_app.persistence import backups
 from advisor_app.persistence.database import Database, sqlite_url
 from advisor_app.persistence.file_checks import private_files
 from advisor_app.persistence.instance_lock import InstanceLock, lock_path
@@ -325,7 +326,7 @@ def test_database_wal_shm_backup_and_lock_files_are_0600(path: Path) -> None:
         assert {f.name: mode(f) for f in (path, wal, shm)} == {
             f.name: 0o600 for f in (path, wal, shm)
         }
-        backup = migrations.backup_sqlite(path, "test")
+        backup = backups.make_backup(path, BackupKind.MIGRATION).path
         assert mode(backup) == 0o600
     finally:
         services.db.dispose()
