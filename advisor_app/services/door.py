@@ -40,6 +40,7 @@ from advisor_app.domain.permissions import ENTRANCES, RULES, Permission, refusal
 from advisor_app.persistence.database import Database
 from advisor_app.persistence.models import Advisor
 from advisor_app.services import audit_log
+from advisor_app.services.arguments import check_call
 from advisor_app.services.common import CHANGED_BY_OTHERS
 
 P = ParamSpec("P")
@@ -224,6 +225,7 @@ def door(
 
         @functools.wraps(fn)
         def through_door(self: S, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            check_call(fn, args, kwargs)  # wrong types never reach the transaction
             return self._door.run(
                 permission, method, actor, lambda work: fn(self, work, *args, **kwargs)
             )
@@ -247,6 +249,7 @@ def entrance(
 
         @functools.wraps(fn)
         def through_entrance(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            check_call(fn, args, kwargs)
             return self._door.run(
                 permission, method, None, lambda work: fn(self, work, *args, **kwargs)
             )

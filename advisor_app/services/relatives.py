@@ -12,7 +12,7 @@ from advisor_app.domain.contact import age_in_years, is_child
 from advisor_app.domain.enums import ActionStatus, AuditAction
 from advisor_app.domain.errors import N_, ValidationError
 from advisor_app.domain.permissions import Permission
-from advisor_app.domain.text import fold, search_key, search_tokens
+from advisor_app.domain.text import clean_query, fold, search_key, search_tokens
 from advisor_app.persistence.models import (
     Action,
     AdvisorySession,
@@ -163,8 +163,10 @@ class RelativeService(Gated):
     @door(Permission.CASES_READ)
     def search(self, work: Work, query: str, *, limit: int = SEARCH_LIMIT) -> SearchResult:
         """Relatives whose name, phone, e-mail or citizen's name holds every word of ``query``
-        (Danish folding: "Soren" finds "Søren"). Logged with the search term."""
+        (Danish folding: "Soren" finds "Søren"). Logged with the search term. A query with
+        control characters is refused; a very long one is shortened (``shortened``)."""
         today = work.today()
+        query, shortened = clean_query(query)
         conditions = []
         for token in search_tokens(query):
             pattern = like_pattern(token)
@@ -212,7 +214,7 @@ class RelativeService(Gated):
         page = [found[i] for i in ids]
         citizens = _citizen_names(session, ids)
         counts = _open_action_counts(session, ids, today)
-        work.log(AuditAction.SEARCH, ENTITY, search_term=query.strip())
+        work.log(AuditAction.SEARCH, ENTITY, search_term=query)
         rows = tuple(
             RelativeRow(
                 id=RelativeId(r.id),
@@ -226,7 +228,7 @@ class RelativeService(Gated):
             )
             for r in page
         )
-        return SearchResult(rows=rows, total=total, query=query)
+        return SearchResult(rows=rows, total=total, query=query, shortened=shortened)
 
     @door(Permission.CASES_READ)
     def get(self, work: Work, relative_id: int) -> RelativeDetail:
