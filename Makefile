@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint bench bench-log bench-stats bench-mentors bench-handout wheel clean messages
+.PHONY: run test lint bench bench-log bench-stats bench-mentors bench-handout stateful-long wheel clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ lint: $(VENV)/.stamp-test
 
 bench: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/scale.py $(ARGS)
+
+stateful-long: $(VENV)/.stamp-test
+	ADVISOR_STATEFUL=long $(BIN)/python -m pytest -q tests/test_stateful_model.py
 
 bench-log: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/access_log.py $(ARGS)

@@ -20,12 +20,14 @@ from factories import (
     table_counts,
     today,
 )
+from relief_factories import weekly_input
 from sqlalchemy import inspect
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import ConsentMethod, ConsentScope, RelationType, SessionForm
 from advisor_app.domain.errors import ValidationError
 from advisor_app.services.arguments import annotations_resolve
+from advisor_app.services.booking_dto import BookingInput
 from advisor_app.services.door import permission_of
 from advisor_app.services.dto import (
     ActionInput,
@@ -463,8 +465,10 @@ def test_every_service_method_s_annotations_can_be_checked() -> None:
 def test_a_date_in_year_1_or_9999_saves_nothing(
     services: Services, actor: Actor, year: int
 ) -> None:
-    relative_id = register_family(services, actor).id
+    family = register_family(services, actor)
+    relative_id, relation_id = family.id, family.relations[0].id
     day = date(year, 6, 1)
+    at = datetime(year, 6, 1, 12, tzinfo=UTC)
     calls: list[Callable[[], object]] = [
         lambda: services.relatives.register(
             actor,
@@ -493,6 +497,12 @@ def test_a_date_in_year_1_or_9999_saves_nothing(
             SessionInput(relative_id, datetime(year, 6, 1, 12, tzinfo=UTC), 30, SessionForm.PHONE),
         ),
         lambda: services.relatives.register(actor, relative_input(birth_year=year)),
+        lambda: services.bookings.book(actor, BookingInput(relative_id, at)),
+        lambda: services.relief.create(actor, weekly_input(relation_id, day)),
+        lambda: services.relief.create(
+            actor, weekly_input(relation_id, today(), exceptions=(day,))
+        ),
+        lambda: services.relief.create(actor, weekly_input(relation_id, today(), ends_on=day)),
     ]
     if year < 1900:
         calls.append(
