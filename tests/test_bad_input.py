@@ -333,6 +333,7 @@ def test_a_search_with_nul_or_a_broken_character_is_refused_clearly(
     error = assert_saves_nothing(services, lambda: services.relatives.search(actor, query))
     assert error.field in ("search", "query")
     assert "search" in error.message
+    assert_saves_nothing(services, lambda: services.relatives.find_citizens(actor, query))
 
 
 @pytest.mark.parametrize(
@@ -351,6 +352,7 @@ def test_a_very_long_search_is_shortened_not_a_database_error(
     if query.startswith("Søren"):
         assert [r.name for r in result.rows] == ["Søren Hansen"]
     assert not services.relatives.search(actor, "Søren Hansen").shortened
+    services.relatives.find_citizens(actor, query)  # the citizen search is cut the same way
 
 
 # ---- wrong types reaching the services ---------------------------------------------------------------

@@ -273,13 +273,14 @@ class RelativeService(Gated):
 
     @door(Permission.CASES_READ)
     def find_citizens(self, work: Work, query: str, *, limit: int = 50) -> tuple[CitizenView, ...]:
+        query, _shortened = clean_query(query)
         tokens = search_tokens(query)
         session = work.session
         stmt = select(Citizen).options(selectinload(Citizen.conditions)).order_by(Citizen.name)
         for token in tokens:
             stmt = stmt.where(Citizen.search_key.like(like_pattern(token), escape="\\"))
         found = tuple(citizen_view(c) for c in session.scalars(stmt.limit(limit)))
-        work.log(AuditAction.SEARCH, "citizen", search_term=query.strip())
+        work.log(AuditAction.SEARCH, "citizen", search_term=query)
         return found
 
     def _detail(self, session: Session, relative_id: int, today: date) -> RelativeDetail:
