@@ -249,7 +249,8 @@ def entrance(
 
         @functools.wraps(fn)
         def through_entrance(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
-            check_call(fn, args, kwargs)
+            # No argument check here: whatever is typed at sign-in is a wrong user name or
+            # password, counted and logged as such, never a ValidationError that says more.
             return self._door.run(
                 permission, method, None, lambda work: fn(self, work, *args, **kwargs)
             )
