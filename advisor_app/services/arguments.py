@@ -25,6 +25,7 @@ import dataclasses
 import enum
 import inspect
 import math
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from advisor_app.domain.errors import N_, ValidationError
 from advisor_app.domain.rules import check_real_date
 
 INT_MIN = -(2**63)
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, and a lone surrogate
 INT_MAX = 2**63 - 1
 
 _SEQUENCES = (
@@ -209,7 +211,7 @@ def _check_plain(value: Any, hint: type, field: str) -> None:
     elif hint is str:
         if not isinstance(value, str):
             raise _wrong(field)
-        if "\x00" in value or any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        if _UNSTORABLE.search(value):
             if field in _LABELS:
                 raise ValidationError(
                     N_("{label} contains a character that cannot be saved."),
