@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect as pyinspect
 import typing
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -20,12 +21,15 @@ from factories import (
     table_counts,
     today,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from relief_factories import weekly_input
 from sqlalchemy import inspect
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.enums import ConsentMethod, ConsentScope, RelationType, SessionForm
 from advisor_app.domain.errors import ValidationError
+from advisor_app.domain.text import BIDI_CONTROLS, clean_line, clean_note
 from advisor_app.services.arguments import annotations_resolve
 from advisor_app.services.booking_dto import BookingInput
 from advisor_app.services.door import permission_of
@@ -519,3 +523,22 @@ def test_a_date_in_year_1_or_9999_saves_nothing(
     for call in calls:
         error = assert_saves_nothing(services, call)
         assert error.field is not None
+
+
+# Hypothesis's characters() leaves out surrogates: mix them in with the other suspects.
+SUSPECTS = st.sampled_from(list("\x00\x1b\x85\t\n\u202e\u2066\u200d\u200c\ud800\udfff\u00ad👩"))
+
+
+@given(st.text(st.one_of(st.characters(), SUSPECTS), max_size=40))
+@settings(max_examples=300)
+def test_what_the_text_check_lets_through_holds_no_control_or_broken_character(text: str) -> None:
+    """Whatever the domain accepts as a line or a note holds no C0/C1 control (but a note's
+    line breaks and tabs), no bidi control and no lone surrogate."""
+    for clean, allowed in ((clean_line, ""), (clean_note, "\t\n")):
+        try:
+            kept = clean(text, field="f", label="F")
+        except ValidationError:
+            continue
+        for ch in kept or "":
+            assert ch in allowed or unicodedata.category(ch) not in ("Cc", "Cs"), repr(ch)
+            assert ch not in BIDI_CONTROLS, repr(ch)
