@@ -6,7 +6,7 @@ ARGS   ?=
 # The suite runs on every core (pytest-xdist); JOBS=0 runs it in one process.
 JOBS   ?= auto
 
-.PHONY: run test lint bench bench-log bench-stats bench-mentors bench-handout bench-kill wheel clean messages
+.PHONY: run test lint bench bench-log bench-stats bench-mentors bench-handout bench-kill stateful-long wheel clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ lint: $(VENV)/.stamp-test
 
 bench: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/scale.py $(ARGS)
+
+stateful-long: $(VENV)/.stamp-test
+	ADVISOR_STATEFUL=long $(BIN)/python -m pytest -q tests/test_stateful_model.py
 
 bench-log: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/access_log.py $(ARGS)

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from advisor_app.domain.errors import N_, ValidationError
+from advisor_app.domain.text import check_characters
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -15,6 +16,7 @@ def clean_phone(value: str | None) -> str | None:
     raw = (value or "").strip()
     if not raw:
         return None
+    check_characters(raw, field="phone", label=N_("The phone number"))
     if re.search(r"[^0-9\s+()./-]", raw):  # [0-9]: \d takes any Unicode digit
         raise ValidationError(
             N_("A phone number may contain digits, spaces and + only."), field="phone"
@@ -40,6 +42,8 @@ def clean_email(value: str | None) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
+    # NUL, ESC or a bidi override would pass the pattern below ([^@\s] takes them).
+    check_characters(text, field="email", label=N_("The e-mail address"))
     if len(text) > 254 or not _EMAIL.match(text):
         raise ValidationError(N_("The e-mail address is not valid."), field="email")
     return text
@@ -49,6 +53,7 @@ def clean_postcode(value: str | None) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
+    check_characters(text, field="postcode", label=N_("The postcode"))
     if not re.fullmatch(r"[0-9]{4}", text) or int(text) < 800:
         raise ValidationError(N_("A Danish postcode has 4 digits (0800-9999)."), field="postcode")
     return text

@@ -40,7 +40,29 @@ def check_care_hours(hours: float | None) -> float | None:
     return round(float(hours), 1)
 
 
+# A date the advisor means lies in this range. Year 1 or 9999 is a slip of the keyboard (or a
+# wrong value from a caller); it sorts before or after everything and breaks date arithmetic.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def check_real_date(value: date | None, *, field: str) -> None:
+    """Refuse a date (or a datetime's date) outside EARLIEST_DATE..LATEST_DATE."""
+    if value is None:
+        return
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            N_("The date must lie between {low} and {high}."),
+            low=EARLIEST_DATE.isoformat(),
+            high=LATEST_DATE.isoformat(),
+            field=field,
+        )
+
+
 def check_period(start: date | None, end: date | None, *, field: str = "end") -> None:
+    check_real_date(start, field=field)
+    check_real_date(end, field=field)
     if start is not None and end is not None and end < start:
         raise ValidationError(N_("The end date is before the start date."), field=field)
 

@@ -47,6 +47,7 @@ from advisor_app.persistence.database import Database
 from advisor_app.persistence.models import Advisor
 from advisor_app.persistence.storage_errors import raise_storage_error
 from advisor_app.services import audit_log, contention
+from advisor_app.services.arguments import check_call
 from advisor_app.services.common import CHANGED_BY_OTHERS
 
 P = ParamSpec("P")
@@ -263,6 +264,7 @@ def door(
 
         @functools.wraps(fn)
         def through_door(self: S, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            check_call(fn, args, kwargs)  # wrong types never reach the transaction
             return self._door.run(
                 permission, method, actor, lambda work: fn(self, work, *args, **kwargs)
             )
@@ -286,6 +288,8 @@ def entrance(
 
         @functools.wraps(fn)
         def through_entrance(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            # No argument check here: whatever is typed at sign-in is a wrong user name or
+            # password, counted and logged as such, never a ValidationError that says more.
             return self._door.run(
                 permission, method, None, lambda work: fn(self, work, *args, **kwargs)
             )

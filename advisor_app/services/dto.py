@@ -135,7 +135,8 @@ class RelativeRow:
 class SearchResult:
     rows: tuple[RelativeRow, ...]
     total: int
-    query: str
+    query: str  # as run: shortened to the first words when it was too long
+    shortened: bool = False
 
 
 @dataclass(frozen=True)

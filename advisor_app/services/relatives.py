@@ -12,7 +12,7 @@ from advisor_app.domain.contact import age_in_years, is_child
 from advisor_app.domain.enums import ActionStatus, AuditAction
 from advisor_app.domain.errors import N_, ValidationError
 from advisor_app.domain.permissions import Permission
-from advisor_app.domain.text import fold, search_key, search_tokens
+from advisor_app.domain.text import clean_query, fold, search_key, search_tokens
 from advisor_app.persistence.models import (
     Action,
     AdvisorySession,
@@ -164,8 +164,10 @@ class RelativeService(Gated):
     @door(Permission.CASES_READ)
     def search(self, work: Work, query: str, *, limit: int = SEARCH_LIMIT) -> SearchResult:
         """Relatives whose name, phone, e-mail or citizen's name holds every word of ``query``
-        (Danish folding: "Soren" finds "Søren"). Logged with the search term."""
+        (Danish folding: "Soren" finds "Søren"). Logged with the search term. A query with
+        control characters is refused; a very long one is shortened (``shortened``)."""
         today = work.today()
+        query, shortened = clean_query(query)
         conditions = []
         for token in search_tokens(query):
             pattern = like_pattern(token)
@@ -213,7 +215,7 @@ class RelativeService(Gated):
         page = [found[i] for i in ids]
         citizens = _citizen_names(session, ids)
         counts = _open_action_counts(session, ids, today)
-        work.log(AuditAction.SEARCH, ENTITY, search_term=query.strip())
+        work.log(AuditAction.SEARCH, ENTITY, search_term=query)
         rows = tuple(
             RelativeRow(
                 id=RelativeId(r.id),
@@ -227,7 +229,7 @@ class RelativeService(Gated):
             )
             for r in page
         )
-        return SearchResult(rows=rows, total=total, query=query)
+        return SearchResult(rows=rows, total=total, query=query, shortened=shortened)
 
     @door(Permission.CASES_READ)
     def get(self, work: Work, relative_id: int) -> RelativeDetail:
@@ -272,13 +274,14 @@ class RelativeService(Gated):
 
     @door(Permission.CASES_READ)
     def find_citizens(self, work: Work, query: str, *, limit: int = 50) -> tuple[CitizenView, ...]:
+        query, _shortened = clean_query(query)
         tokens = search_tokens(query)
         session = work.session
         stmt = select(Citizen).options(selectinload(Citizen.conditions)).order_by(Citizen.name)
         for token in tokens:
             stmt = stmt.where(Citizen.search_key.like(like_pattern(token), escape="\\"))
         found = tuple(citizen_view(c) for c in session.scalars(stmt.limit(limit)))
-        work.log(AuditAction.SEARCH, "citizen", search_term=query.strip())
+        work.log(AuditAction.SEARCH, "citizen", search_term=query)
         return found
 
     def _detail(self, session: Session, relative_id: int, today: date) -> RelativeDetail:

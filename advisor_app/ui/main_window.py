@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from advisor_app.domain.actor import Actor
 from advisor_app.domain.errors import ServiceError
+from advisor_app.domain.text import SEARCH_MAX_CHARS, SEARCH_MAX_WORDS
 from advisor_app.i18n import _, ngettext
 from advisor_app.services.check_ins import DEFAULT_PERIOD_DAYS, DUE_LIST_LIMIT
 from advisor_app.services.dto import (
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
 
         # -- relatives list
         self.search = QLineEdit()
+        self.search.setMaxLength(SEARCH_MAX_CHARS)
         self.search.setObjectName("search")
         self.search.setPlaceholderText(_("Search name, phone or the citizen's name (Ctrl+F)"))
         self.search.setAccessibleName(_("Search relatives"))
@@ -312,6 +314,10 @@ class MainWindow(QMainWindow):
             text = ngettext("{total} relative", "{total} relatives", result.total).format(
                 total=result.total
             )
+        if result.shortened:
+            text += " " + _(
+                "(the search was too long: only its first {words} words were used)"
+            ).format(words=SEARCH_MAX_WORDS)
         self.result_label.setText(text)
         wanted = self._pending_select if self._pending_select is not None else current
         self._pending_select = None
