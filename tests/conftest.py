@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from factories import FAST_HASHER, make_user
+from factories import FAST_HASHER, make_user, migrated_sqlite_copy
 from postgres_server import PostgresServer, find_bindir
 
 from advisor_app.domain.actor import Actor
@@ -79,6 +79,23 @@ def sqlite_url(tmp_path: Path) -> str:
     return make_sqlite_url(tmp_path / "advisor.sqlite3")
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated and seeded once by open_services (about a second), copied for
+    each test that wants a fresh migrated database (a copy takes milliseconds)."""
+    path = tmp_path_factory.mktemp("template") / "advisor.sqlite3"
+    built, _ = open_services(make_sqlite_url(path), hasher=FAST_HASHER)
+    built.db.dispose()  # the last connection closed: the WAL is checkpointed and removed
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture
+def sqlite_migrated_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh migrated and seeded SQLite file of this test's own."""
+    return migrated_sqlite_copy(sqlite_template, tmp_path / "advisor.sqlite3")
+
+
 @pytest.fixture(params=BACKENDS)
 def empty_db_url(request: pytest.FixtureRequest) -> str:
     """An empty database on each backend in turn: for tests of the migration itself."""
@@ -91,10 +108,10 @@ def empty_db_url(request: pytest.FixtureRequest) -> str:
 def db_url(request: pytest.FixtureRequest) -> str:
     """A fresh database of this test's own on each backend in turn, for open_services.
 
-    On PostgreSQL it is a copy of a template that open_services migrated and seeded once
-    (CREATE DATABASE ... TEMPLATE takes 40 ms, the migration 250 ms); on SQLite a new file
-    that open_services migrates. Tests of the migration itself take ``empty_db_url``."""
-    name = "sqlite_url" if request.param == "sqlite" else "postgresql_migrated_url"
+    On either backend it is a copy of a template that open_services migrated and seeded once
+    (CREATE DATABASE ... TEMPLATE takes 40 ms, a file copy less; the migration about a
+    second). Tests of the migration itself take ``empty_db_url``."""
+    name = "sqlite_migrated_url" if request.param == "sqlite" else "postgresql_migrated_url"
     url: str = request.getfixturevalue(name)
     return url
 

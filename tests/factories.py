@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -23,7 +25,7 @@ from advisor_app.domain.enums import (
 )
 from advisor_app.domain.errors import AccessDeniedError
 from advisor_app.domain.permissions import DEFAULT_PURPOSE
-from advisor_app.persistence.database import Database
+from advisor_app.persistence.database import Database, sqlite_url
 from advisor_app.persistence.models import Advisor, AuditEvent, Base
 from advisor_app.services.dto import (
     ActionInput,
@@ -189,3 +191,9 @@ def audit_events(db: Database) -> list[AuditEvent]:
 
 def audit_summary(events: Sequence[AuditEvent]) -> list[tuple[AuditAction, str]]:
     return [(e.action, e.entity) for e in events]
+
+
+def migrated_sqlite_copy(template: Path, target: Path) -> str:
+    """A copy of a migrated template file (content and its 0600 mode) at ``target``."""
+    shutil.copy(template, target)
+    return sqlite_url(target)

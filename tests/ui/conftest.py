@@ -17,14 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from factories import FAST_HASHER, make_user
+from factories import FAST_HASHER, make_user, migrated_sqlite_copy
 from pytestqt.qt_compat import qt_api
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from advisor_app import i18n
 from advisor_app.domain.actor import Actor
-from advisor_app.persistence.database import sqlite_url
 from advisor_app.services.facade import Services, open_services
 
 QT_LOG_IGNORE = (
@@ -52,8 +51,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def ui_db_url(tmp_path: Path) -> str:
-    return sqlite_url(tmp_path / "ui.sqlite3")
+def ui_db_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh migrated SQLite file (a copy of the session's template)."""
+    return migrated_sqlite_copy(sqlite_template, tmp_path / "ui.sqlite3")
 
 
 @pytest.fixture
