@@ -62,4 +62,4 @@ clean:
 # Extract every translatable string and merge it into the Danish catalog (then translate).
 messages: $(VENV)/.stamp-test
 	$(BIN)/pybabel extract --no-location --omit-header -k N_ -k ngettext:1,2 -o resources/locale/advisor_app.pot advisor_app
-	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -l da -D advisor_app -i resources/locale/advisor_app.pot -d resources/locale
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --omit-header -l da -D advisor_app -i resources/locale/advisor_app.pot -d resources/locale

@@ -48,7 +48,7 @@ def test_a_text_file_is_not_an_advisor_app_database(
     before = notes.read_bytes()
     code, err = run(capsys, "--db", str(notes), "users", "list")
     assert code == 2
-    assert "not an advisor_app database" in one_line(err)
+    assert "not a database of this program" in one_line(err)
     assert notes.read_bytes() == before
     code, err = run(capsys, "--db", str(notes), "users", "list", lang="da")
     assert code == 2 and "ikke en advisor_app-database" in one_line(err)
@@ -58,7 +58,7 @@ def test_a_text_file_is_not_an_advisor_app_database(
 def test_a_path_under_proc_is_refused(where: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, err = run(capsys, "--db", where, "db", "upgrade")
     assert code == 2
-    assert "not an advisor_app database" in one_line(err)
+    assert "not a database of this program" in one_line(err)
 
 
 def test_a_sqlite_url_whose_folder_does_not_exist_is_refused_not_created(
@@ -126,7 +126,7 @@ def test_a_newer_schema_is_refused_and_no_backup_is_written(
     for args in (("db", "upgrade"), ("users", "list")):
         code, err = run(capsys, "--db", str(path), *args)
         assert code == 2
-        assert "newer version of advisor_app" in one_line(err)
+        assert "newer version of the program" in one_line(err)
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".bak")] == []
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 

@@ -268,6 +268,36 @@ def test_what_deleting_a_relative_takes_with_it(services: Services, actor: Actor
     assert services.corrections.relative_deletion_impact(actor, sibling.id).sessions == 0
 
 
+def test_a_session_recorded_after_the_confirmation_stops_the_deletion(
+    services: Services, actor: Actor
+) -> None:
+    family = register_family(services, actor, cpr=None)
+    impact = services.corrections.relative_deletion_impact(actor, family.id)
+    assert (impact.sessions, impact.check_ins) == (0, 0)
+    # A colleague records a session while the confirmation is on the screen.
+    colleague = make_user(services, "kollega", "Kollega")
+    services.sessions.record(colleague, session_input(family.id))
+    with pytest.raises(ConflictError):
+        services.relatives.delete(
+            actor,
+            family.id,
+            impact.version,
+            confirmed_sessions=impact.sessions,
+            confirmed_check_ins=impact.check_ins,
+        )
+    assert services.relatives.get(actor, family.id).session_count == 1
+    # Asked again, the confirmation names the session, and the deletion goes through.
+    impact = services.corrections.relative_deletion_impact(actor, family.id)
+    services.relatives.delete(
+        actor,
+        family.id,
+        impact.version,
+        confirmed_sessions=impact.sessions,
+        confirmed_check_ins=impact.check_ins,
+    )
+    assert table_counts(services.db)["advisory_session"] == 0
+
+
 def test_a_tombstone_is_not_the_history_of_a_new_record_with_the_same_id(
     services: Services, actor: Actor
 ) -> None:

@@ -185,6 +185,35 @@ def test_delete_vs_recording_a_session_gives_a_typed_message(
         assert count(anne, select(func.count()).where(Relative.id == relative.id)) == 0
 
 
+def test_a_deletion_confirmed_without_a_session_never_erases_one_recorded_meanwhile(
+    two: tuple[Services, Services, Actor, Actor],
+) -> None:
+    anne, bo, anne_actor, bo_actor = two
+    for i in range(RUNS):
+        relative = anne.relatives.register(anne_actor, relative_input(f"Gorm {i}"))
+        anne.sessions.record(anne_actor, session_input(relative.id))  # an open course
+        deleted, recorded = race(
+            partial(
+                anne.relatives.delete,
+                anne_actor,
+                relative.id,
+                relative.version,
+                confirmed_sessions=1,
+                confirmed_check_ins=0,
+            ),
+            partial(bo.sessions.record, bo_actor, session_input(relative.id)),
+        )
+        # Never both: a saved session erased by a deletion that did not name it.
+        assert deleted.ok != recorded.ok, f"run {i}: {deleted.error!r} {recorded.error!r}"
+        relatives_left = count(anne, select(func.count()).where(Relative.id == relative.id))
+        if deleted.ok:
+            assert isinstance(recorded.error, NotFoundError)
+            assert relatives_left == 0
+        else:
+            assert isinstance(deleted.error, ConflictError)
+            assert relatives_left == 1
+
+
 def test_the_same_new_cpr_number_twice_makes_one_citizen(
     two: tuple[Services, Services, Actor, Actor],
 ) -> None:

@@ -46,17 +46,6 @@ class ConflictError(ServiceError):
     """Someone else changed the record since it was opened (optimistic concurrency)."""
 
 
-class BusyError(ServiceError):
-    """A team database: another client holds what this call needs (a lock) longer than the
-    lock timeout, or the server took longer than the statement timeout. Nothing was saved;
-    trying again later may work."""
-
-
-class ConnectionLostError(ServiceError):
-    """The connection to the database server broke during the call. Nothing of the call
-    was saved (or, at the commit, it cannot be known); the next call reconnects."""
-
-
 class AccessDeniedError(ServiceError):
     """The actor's role or purpose does not allow this."""
 
@@ -120,7 +109,9 @@ class DatabaseUnavailable(StorageError):
 class NotADatabase(StorageError):
     """Found before opening: the path is a text file, a folder, a device or a system file."""
 
-    DEFAULT = N_("The file given as the database is not an advisor_app database. Check the path.")
+    DEFAULT = N_(
+        "The file given as the database is not a database of this program. Check the path."
+    )
 
 
 class EmptyDatabaseFile(StorageError):
@@ -143,7 +134,7 @@ class DatabaseFolderMissing(StorageError):
 
 class NewerSchema(StorageError):
     DEFAULT = N_(
-        "This database was made by a newer version of advisor_app. Install that version; "
+        "This database was made by a newer version of the program. Install that version; "
         "this one leaves the file as it is."
     )
 
@@ -164,6 +155,19 @@ class ConnectionLost(StorageError):
 
 class AlreadyOpen(StorageError):
     DEFAULT = N_(
-        "advisor_app is already open on this database (perhaps in another window or by "
+        "The program is already open on this database (perhaps in another window or by "
         "another user). Use that window, or close it first."
     )
+
+
+# A team database's collisions (services/contention.py) are storage trouble too, with the
+# colleague named in their messages: the same families, so a caller catching one catches both.
+class BusyError(DatabaseBusy):
+    """A team database: another client holds what this call needs (a lock) longer than the
+    lock timeout, or the server took longer than the statement timeout. Nothing was saved;
+    trying again later may work."""
+
+
+class ConnectionLostError(ConnectionLost):
+    """The connection to the database server broke during the call. Nothing of the call
+    was saved (or, at the commit, it cannot be known); the next call reconnects."""

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from advisor_app.domain.contact import age_in_years, is_child
 from advisor_app.domain.enums import ActionStatus, AuditAction
-from advisor_app.domain.errors import N_, ValidationError
+from advisor_app.domain.errors import N_, ConflictError, ValidationError
 from advisor_app.domain.permissions import Permission
 from advisor_app.domain.text import clean_query, fold, search_key, search_tokens
 from advisor_app.persistence.models import (
@@ -585,14 +585,31 @@ class RelativeService(Gated):
         return consent_view(consent, work.today())
 
     @door(Permission.CASES_DELETE)
-    def delete(self, work: Work, relative_id: int, version: int) -> None:
+    def delete(
+        self,
+        work: Work,
+        relative_id: int,
+        version: int,
+        *,
+        confirmed_sessions: int | None = None,
+        confirmed_check_ins: int | None = None,
+    ) -> None:
         """Erase a relative with their cases, sessions and actions; citizens left with no
-        relative are erased too (their data has no purpose here any more)."""
+        relative are erased too (their data has no purpose here any more).
+
+        ``confirmed_sessions``/``confirmed_check_ins``: the counts the advisor's confirmation
+        named (corrections.relative_deletion_impact). When a colleague recorded a session or
+        a check-in since, nothing is deleted: the advisor is asked to look again instead of
+        erasing a record they never saw."""
         session = work.session
         # FOR UPDATE: a colleague's call that is adding to this relative ends first, and
         # the relations read below are the committed ones.
         row = locked_or_404(session, Relative, relative_id)
         check_version(row.version, version)
+        if confirmed_sessions is not None or confirmed_check_ins is not None:
+            _refuse_if_more_than_confirmed(
+                session, relative_id, confirmed_sessions, confirmed_check_ins
+            )
         citizen_ids = list(
             session.scalars(
                 select(CareRelation.citizen_id).where(CareRelation.relative_id == relative_id)
@@ -630,6 +647,31 @@ class RelativeService(Gated):
                 relative_id=relative_id,
                 detail="no relative left",
             )
+
+
+def _refuse_if_more_than_confirmed(
+    session: Session, relative_id: int, sessions: int | None, check_ins: int | None
+) -> None:
+    """The relative's courses locked (FOR UPDATE: a colleague's session or check-in being
+    saved into one holds it FOR KEY SHARE until commit, so this waits for it), then counted
+    in new statements that see what was committed."""
+    session.execute(
+        select(Case.id).where(Case.relative_id == relative_id).order_by(Case.id).with_for_update()
+    ).all()
+    cases = select(Case.id).where(Case.relative_id == relative_id)
+    now_sessions = session.scalar(
+        select(func.count(AdvisorySession.id)).where(AdvisorySession.case_id.in_(cases))
+    )
+    now_check_ins = session.scalar(select(func.count(CheckIn.id)).where(CheckIn.case_id.in_(cases)))
+    if (sessions is not None and now_sessions != sessions) or (
+        check_ins is not None and now_check_ins != check_ins
+    ):
+        raise ConflictError(
+            N_(
+                "A colleague recorded something for this relative after you confirmed the"
+                " deletion. Nothing was deleted; open the relative and look again."
+            )
+        )
 
 
 __all__ = ["CitizenId", "RelativeService"]

@@ -790,7 +790,13 @@ class DeleteRelativeButton(QPushButton):
             services, actor = self._services, self._actor
             relative_id, version = impact.relative_id, impact.version
             self._runner.submit(
-                lambda: services.relatives.delete(actor, relative_id, version),
+                lambda: services.relatives.delete(
+                    actor,
+                    relative_id,
+                    version,
+                    confirmed_sessions=impact.sessions,
+                    confirmed_check_ins=impact.check_ins,
+                ),
                 lambda _none: self.deleted.emit(relative_id),
                 lambda error: show_error(self, error),
                 owner=self,
