@@ -283,6 +283,7 @@ def test_a_control_or_broken_character_in_an_e_mail_saves_nothing(
 def test_control_characters_in_any_relative_field_save_nothing(
     services: Services, actor: Actor, changes: dict[str, Any], field: str
 ) -> None:
+    changes = dict(changes)  # the parameter's dict is shared by both backends' runs
     name = changes.pop("name", "Søren Hansen")
     error = assert_saves_nothing(
         services, lambda: services.relatives.register(actor, relative_input(name, **changes))

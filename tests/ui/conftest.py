@@ -78,11 +78,16 @@ def danish_ui() -> Iterator[None]:
 
 @pytest.fixture
 def runner(qtbot):  # type: ignore[no-untyped-def]
+    from shiboken6 import Shiboken
+
     from advisor_app.ui.task_runner import TaskRunner
 
     task_runner = TaskRunner()
     yield task_runner
     task_runner.wait_idle()
+    # Deleted here, on the UI thread, with its children (a session's backup timer): left to
+    # the garbage collector it may go on a worker thread, where Qt cannot stop a timer.
+    Shiboken.delete(task_runner)
 
 
 @pytest.fixture(autouse=True)
