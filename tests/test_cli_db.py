@@ -51,7 +51,7 @@ def test_a_text_file_is_not_an_advisor_app_database(
     assert "not a database of this program" in one_line(err)
     assert notes.read_bytes() == before
     code, err = run(capsys, "--db", str(notes), "users", "list", lang="da")
-    assert code == 2 and "ikke en advisor_app-database" in one_line(err)
+    assert code == 2 and "ikke en database fra dette program" in one_line(err)
 
 
 @pytest.mark.parametrize("where", ["/proc/self/status", "/proc/advisor.sqlite3"])

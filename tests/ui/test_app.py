@@ -22,10 +22,12 @@ def test_language_comes_from_settings_unless_given(qapp) -> None:  # type: ignor
     assert choose_language(None) == i18n.DEFAULT_LANGUAGE
 
 
-def test_switching_language_rebuilds_the_window_in_english(qtbot, services, request) -> None:  # type: ignore[no-untyped-def]
+def test_switching_language_rebuilds_the_window_in_english(
+    qtbot, services, runner, request
+) -> None:  # type: ignore[no-untyped-def]
     actor = make_user(services, "u")
     services.relatives.register(actor, RelativeInput(name="Grethe Mørk"))
-    session = Session(services, actor)
+    session = Session(services, actor, runner)
     request.addfinalizer(session.idle_lock.stop)
     first = session.show()
     qtbot.addWidget(first)
@@ -65,10 +67,12 @@ def test_fonts_are_registered_once_per_process(qapp, monkeypatch) -> None:  # ty
     assert BUNDLED_FAMILY in QFontDatabase.families()
 
 
-def test_screenshot_of_a_selected_relative(qtbot, services, tmp_path: Path, request) -> None:  # type: ignore[no-untyped-def]
+def test_screenshot_of_a_selected_relative(
+    qtbot, services, runner, tmp_path: Path, request
+) -> None:  # type: ignore[no-untyped-def]
     actor = make_user(services, "u")
     services.relatives.register(actor, RelativeInput(name="Søren Ærø Åberg"))
-    session = Session(services, actor)
+    session = Session(services, actor, runner)
     request.addfinalizer(session.idle_lock.stop)
     window = session.show()
     qtbot.addWidget(window)
@@ -80,7 +84,7 @@ def test_screenshot_of_a_selected_relative(qtbot, services, tmp_path: Path, requ
 
 
 def test_screenshot_of_the_wellbeing_tab_picks_a_relative_with_a_trend(  # type: ignore[no-untyped-def]
-    qtbot, services, tmp_path: Path, request
+    qtbot, services, runner, tmp_path: Path, request
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
@@ -99,7 +103,7 @@ def test_screenshot_of_the_wellbeing_tab_picks_a_relative_with_a_trend(  # type:
                 taken_at=datetime.now(UTC) - timedelta(days=days),
             ),
         )
-    session = Session(services, actor)
+    session = Session(services, actor, runner)
     request.addfinalizer(session.idle_lock.stop)
     window = session.show()
     qtbot.addWidget(window)
