@@ -136,7 +136,7 @@ def _prune(session: Session, path: Path) -> list[Path]:
 
 
 def automatic_backup(
-    db: Database, kind: BackupKind, *, only_if_due: bool = False, now: datetime | None = None
+    db: Database, kind: BackupKind, *, now: datetime, only_if_due: bool = False
 ) -> Path | None:
     """The program's own copy (on close, daily, before a restore); None on a team database,
     a file not yet made, or (``only_if_due``) when today's copy exists. A failure raises
@@ -144,7 +144,7 @@ def automatic_backup(
     path = db.sqlite_path
     if path is None or not path.exists():
         return None
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    moment = now.astimezone(UTC)  # the services' clock (Services.backup_automatically)
     if only_if_due:
         existing = backups.list_backups(path)
         if not backup_due(existing[0].made_at if existing else None, moment):
