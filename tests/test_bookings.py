@@ -240,3 +240,23 @@ def test_the_handout_names_the_next_booked_meeting(svc: Services, me: Actor) -> 
     svc.bookings.cancel(me, first.id, first.version)
     meeting = svc.handouts.compose(me, relative.id).handout.next_meeting
     assert meeting is not None and (meeting.starts_at, meeting.place) == (later, "22 33 44 55")
+
+
+def test_the_start_page_says_when_more_check_ins_are_due_than_it_lists(
+    svc: Services, me: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor_app.services import today as today_module
+
+    monkeypatch.setattr(today_module, "LIST_LIMIT", 2)
+    due: tuple[object, ...] = ()
+
+    def fake_due(_work: object, *, older_than_days: int, limit: int) -> tuple[object, ...]:
+        return due[:limit]
+
+    monkeypatch.setattr(today_module, "check_ins_due", fake_due)
+    due = ("a", "b")
+    view = svc.today.overview(me)
+    assert (view.check_ins_due, view.check_ins_more) == (2, False)
+    due = ("a", "b", "c")
+    view = svc.today.overview(me)
+    assert (len(view.check_ins), view.check_ins_due, view.check_ins_more) == (2, 2, True)

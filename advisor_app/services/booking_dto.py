@@ -52,4 +52,5 @@ class TodayView:
     meetings_tomorrow: int
     follow_ups_due: int
     follow_ups_mine: int
-    check_ins_due: int
+    check_ins_due: int  # the rows listed: at most the list's length
+    check_ins_more: bool = False  # more check-ins are due than the list shows

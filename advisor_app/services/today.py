@@ -29,7 +29,7 @@ from advisor_app.services.dto import ActionView
 from advisor_app.services.views import action_view
 
 ENTITY = "today"
-LIST_LIMIT = 300  # rows per list on the start page; the counts are exact
+LIST_LIMIT = 300  # rows per list on the start page; the counts are exact (check-ins: "300+")
 
 
 def local_midnight(day: date) -> datetime:
@@ -93,7 +93,10 @@ class TodayService(Gated):
             or 0
         )
         # -- check-ins due (the wellbeing follow-up list's rule)
-        check_ins = check_ins_due(work, older_than_days=check_in_period_days, limit=LIST_LIMIT)
+        # One row more than the list shows tells whether there are more.
+        check_ins = check_ins_due(work, older_than_days=check_in_period_days, limit=LIST_LIMIT + 1)
+        more_check_ins = len(check_ins) > LIST_LIMIT
+        check_ins = check_ins[:LIST_LIMIT]
         work.log(AuditAction.READ, ENTITY, detail="start page")
         return TodayView(
             today=today,
@@ -105,6 +108,7 @@ class TodayService(Gated):
             follow_ups_due=due_total,
             follow_ups_mine=due_mine,
             check_ins_due=len(check_ins),
+            check_ins_more=more_check_ins,
         )
 
     @door(Permission.CASES_WRITE)

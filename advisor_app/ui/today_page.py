@@ -211,7 +211,7 @@ class TodayPage(QWidget):
                 tomorrow=today.meetings_tomorrow,
                 due=today.follow_ups_due,
                 mine=today.follow_ups_mine,
-                check_ins=today.check_ins_due,
+                check_ins=_check_ins_count(today),
             )
         )
         self.meetings_model.set_rows(today.meetings)
@@ -220,7 +220,9 @@ class TodayPage(QWidget):
         self.follow_ups_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.check_ins_model.set_rows(today.check_ins)
         self.meetings_title.setText(
-            _("Meetings today and tomorrow ({n})").format(n=len(today.meetings))
+            _("Meetings today and tomorrow ({n})").format(
+                n=today.meetings_today + today.meetings_tomorrow
+            )
             if today.meetings
             else _("Meetings today and tomorrow: none booked")
         )
@@ -230,7 +232,7 @@ class TodayPage(QWidget):
             else _("Follow-ups due or overdue: none")
         )
         self.check_ins_title.setText(
-            _("Check-ins due ({n})").format(n=today.check_ins_due)
+            _("Check-ins due ({n})").format(n=_check_ins_count(today))
             if today.check_ins
             else _("Check-ins due: none")
         )
@@ -322,3 +324,8 @@ class TodayPage(QWidget):
         box.setObjectName("error_box")
         box.open()
         self.load()
+
+
+def _check_ins_count(today: TodayView) -> str:
+    """The check-ins due as a count: "300+" when the list shows only the first of more."""
+    return f"{today.check_ins_due}+" if today.check_ins_more else str(today.check_ins_due)
