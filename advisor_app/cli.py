@@ -545,6 +545,7 @@ def _db_upgrade(db: Database) -> int:
     PostgreSQL), after a verified backup: SQLite's copy beside the file, pg_dump's on a team
     database when the machine has pg_dump, else the server's own backup is relied on."""
     from advisor_app import i18n
+    from advisor_app.domain.clock import SystemClock
     from advisor_app.persistence import migrations
     from advisor_app.services.reference import seed_reference_data
 
@@ -561,7 +562,7 @@ def _db_upgrade(db: Database) -> int:
                 file=sys.stderr,
             )
             return 1
-        seed_reference_data(db)
+        seed_reference_data(db, SystemClock())
         if not db.is_sqlite:
             from advisor_app.persistence import pg_roles
 

@@ -145,7 +145,7 @@ def open_services(
             behind = upgrade and db.schema_behind()
             backup = db.upgrade() if behind else None
             if (db.is_sqlite or behind) and (behind or db.accepts_writes()):
-                seed_reference_data(db)
+                seed_reference_data(db, clock or SystemClock())
     except BaseException:
         db.dispose()
         raise

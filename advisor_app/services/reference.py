@@ -4,12 +4,12 @@ seeded from resources/seed."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from advisor_app.domain.clock import Clock
 from advisor_app.domain.permissions import Permission
 from advisor_app.locations import resource
 from advisor_app.persistence.database import Database
@@ -52,7 +52,7 @@ def topic_view(topic: Topic) -> TopicView:
     return TopicView(TopicId(topic.id), topic.code, topic.label_da, topic.label_en)
 
 
-def seed_reference_data(db: Database) -> int:
+def seed_reference_data(db: Database, clock: Clock) -> int:
     """Start-up work, not a user's call: the topics the program ships, kept current. Run
     where the connection may write reference data (a workstation, or the owner's
     ``db upgrade`` on a team database)."""
@@ -61,7 +61,7 @@ def seed_reference_data(db: Database) -> int:
 
     with db.begin() as session:
         added = seed_topics(session)
-        return added + seed_offers(session, datetime.now(UTC))
+        return added + seed_offers(session, clock.now())
 
 
 class ReferenceService(Gated):

@@ -187,10 +187,7 @@ class SessionCorrectionDialog(SessionDialog):
         )
 
     def _on_corrections_error(self, error: ServiceError) -> None:
-        if error.field == "reason":
-            self.banner.show_error(error, {"reason": self.reason})
-        else:
-            self._on_error(error)
+        _show_correction_error(error, self.banner, self.reason, self._on_error)
 
     def has_content(self) -> bool:
         """Only a change is worth asking about before closing."""
@@ -279,10 +276,7 @@ class CheckInCorrectionDialog(CheckInDialog):
         )
 
     def _on_corrections_error(self, error: ServiceError) -> None:
-        if error.field == "reason":
-            self.banner.show_error(error, {"reason": self.reason})
-        else:
-            self._on_error(error)
+        _show_correction_error(error, self.banner, self.reason, self._on_error)
 
     def has_unsaved_answers(self) -> bool:
         return self.saved_result is None and (
@@ -301,6 +295,17 @@ class CheckInCorrectionDialog(CheckInDialog):
     def restore_draft(self, draft: Draft) -> None:
         super().restore_draft(draft)
         self.reason.setText(draft.reason)
+
+
+def _show_correction_error(
+    error: ServiceError, banner: Any, reason: QLineEdit, otherwise: Callable[[ServiceError], None]
+) -> None:
+    """A refused correction: a missing or bad reason marks the reason field; anything else
+    goes to the dialog's own error handling."""
+    if error.field == "reason":
+        banner.show_error(error, {"reason": reason})
+    else:
+        otherwise(error)
 
 
 def _to_minute(value: datetime) -> datetime:
